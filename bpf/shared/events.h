@@ -1,0 +1,89 @@
+/* The ABI between vigil's kernel programs and its sensor (src/sensor/decode.cpp).
+ *
+ * Every record in the ring buffer starts with struct vigil_header; `size` is the whole record.
+ * Variable-length parts follow the fixed struct, in the order its *_len fields are listed.
+ * Paths are sent as their components, leaf first, each NUL-terminated ("shadow\0etc\0" for
+ * /etc/shadow): the kernel walks dentries upwards and user space reverses them.
+ * Bump VIGIL_ABI_VERSION whenever a layout here changes. */
+#ifndef VIGIL_BPF_SHARED_EVENTS_H
+#define VIGIL_BPF_SHARED_EVENTS_H
+
+#define VIGIL_ABI_VERSION 1
+#define VIGIL_COMM_LEN 16
+#define VIGIL_ARGS_MAX 4096     /* bytes of argv kept per exec */
+#define VIGIL_PATH_BYTES 4096   /* bytes of path components kept per path */
+#define VIGIL_RAW_PATH_MAX 1024 /* bytes of the path a program passed to open */
+
+enum vigil_event_type {
+  VIGIL_EV_EXEC = 1, /* a process image was replaced (sched_process_exec) */
+  VIGIL_EV_FORK = 2, /* a new process (not a thread) was created */
+  VIGIL_EV_EXIT = 3, /* the last thread of a process exited */
+  VIGIL_EV_OPEN = 4, /* open, openat, openat2 or creat returned */
+  VIGIL_EV_MAX = 5,
+};
+
+enum vigil_open_syscall {
+  VIGIL_SYS_OPEN = 0,
+  VIGIL_SYS_OPENAT = 1,
+  VIGIL_SYS_OPENAT2 = 2,
+  VIGIL_SYS_CREAT = 3,
+};
+
+/* Flags on a path: the walk stopped before the root (too deep or too long); the path was
+ * read from a kernel object (an open that failed has none). */
+#define VIGIL_PATH_TRUNCATED 0x1
+#define VIGIL_PATH_RESOLVED 0x2
+
+struct vigil_header {
+  __u16 type;
+  __u16 abi_version;
+  __u32 size;
+  __u64 ts_boot_ns;   /* CLOCK_BOOTTIME */
+  __u32 pid;          /* thread group id, initial pid namespace */
+  __u32 tid;
+  __u32 ppid;         /* real parent's thread group id */
+  __u32 uid;
+  __u32 gid;
+  __u32 loginuid;     /* (u32)-1 when unset */
+  __u64 cgroup_id;    /* kernfs id of the task's cgroup (default hierarchy) */
+  char comm[VIGIL_COMM_LEN];
+};
+
+struct vigil_exec {
+  struct vigil_header hdr;
+  __u32 tty;          /* new_encode_dev(controlling tty), 0 when none */
+  __u16 path_flags;   /* VIGIL_PATH_* for exe and cwd */
+  __u16 exe_len;      /* components of the executed file (from the binprm's struct file) */
+  __u16 args_len;     /* argv, NUL-separated, from the new mm */
+  __u16 cwd_len;      /* components of the working directory */
+  __u16 cgroup_len;   /* cgroup path components, leaf first */
+  __u16 filename_len; /* the path exec was asked for (bprm->filename), NUL-terminated */
+};
+
+struct vigil_fork {
+  struct vigil_header hdr; /* the child: pid/tid are the child's, ppid the parent's */
+  __u16 cgroup_len;
+  __u16 reserved[3];
+};
+
+struct vigil_exit {
+  struct vigil_header hdr;
+  __s32 exit_code;
+  __u32 reserved;
+};
+
+struct vigil_open {
+  struct vigil_header hdr;
+  __s64 ret;          /* fd, or -errno */
+  __u32 flags;        /* O_* as passed (openat2: open_how.flags) */
+  __u32 mode;
+  __s32 dirfd;
+  __u16 syscall;      /* enum vigil_open_syscall */
+  __u16 file_mode;    /* i_mode of the opened inode (S_IFMT bits), 0 on failure */
+  __u16 raw_len;      /* the path the program passed, NUL-terminated */
+  __u16 path_len;     /* components of the opened file, from its struct file; 0 on failure */
+  __u16 path_flags;
+  __u16 reserved;
+};
+
+#endif

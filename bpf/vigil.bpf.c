@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: GPL-2.0
+/* vigil's kernel side: process lifecycle (exec, fork, exit) from sched tracepoints and the open
+ * family from per-syscall tracepoints. Records go to one ring buffer; layouts in shared/events.h.
+ * The sensor attaches only the programs the loaded rules and state trackers need. */
+#include "vigil_core.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* ---------------------------------------------------------------- process lifecycle */
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(vigil_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm) {
+  struct vigil_scratch *scratch = vigil_get_scratch();
+  if (!scratch) return 0;
+  struct vigil_exec *ev = (struct vigil_exec *)scratch->data;
+  vigil_fill_header(&ev->hdr, VIGIL_EV_EXEC, task);
+  if (ev->hdr.pid == vigil_self_tgid) return 0;
+  ev->tty = vigil_tty(task);
+  ev->path_flags = 0;
+
+  __u32 off = sizeof(*ev);
+  struct path root;
+  BPF_CORE_READ_INTO(&root, task, fs, root);
+
+  /* The executed file, from the kernel's struct file: symlinks resolved, no user memory. */
+  struct path exe_path;
+  BPF_CORE_READ_INTO(&exe_path, bprm, file, f_path);
+  __u32 n = vigil_write_path(off, &exe_path, &root, &ev->path_flags);
+  ev->exe_len = n;
+  off += n;
+
+  /* argv from the new image's memory: it was just copied there by the kernel. */
+  unsigned long arg_start = BPF_CORE_READ(task, mm, arg_start);
+  unsigned long arg_end = BPF_CORE_READ(task, mm, arg_end);
+  unsigned long args_len = arg_end - arg_start;
+  if (args_len >= VIGIL_ARGS_MAX) args_len = VIGIL_ARGS_MAX - 1;
+  ev->args_len = 0;
+  if (args_len > 0 && bpf_probe_read_user(vigil_at(scratch, off),
+                                          args_len & (VIGIL_ARGS_MAX - 1), (void *)arg_start) == 0) {
+    ev->args_len = args_len;
+    off += args_len;
+  }
+
+  struct path pwd;
+  BPF_CORE_READ_INTO(&pwd, task, fs, pwd);
+  n = vigil_write_path(off, &pwd, &root, &ev->path_flags);
+  ev->cwd_len = n;
+  off += n;
+
+  n = vigil_write_cgroup(off, task);
+  ev->cgroup_len = n;
+  off += n;
+
+  const char *filename = BPF_CORE_READ(bprm, filename);
+  long fl = bpf_probe_read_kernel_str(vigil_at(scratch, off), VIGIL_NAME_MAX,
+                                      filename);
+  ev->filename_len = fl > 0 ? fl : 0;
+  off += ev->filename_len;
+
+  vigil_submit(scratch, VIGIL_EV_EXEC, off);
+  return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(vigil_fork, struct task_struct *parent, struct task_struct *child) {
+  /* Threads share their process's state: only new thread groups matter. */
+  if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid)) return 0;
+  struct vigil_scratch *scratch = vigil_get_scratch();
+  if (!scratch) return 0;
+  struct vigil_fork *ev = (struct vigil_fork *)scratch->data;
+  vigil_fill_header(&ev->hdr, VIGIL_EV_FORK, child);
+  /* real_parent of a CLONE_PARENT child is not `parent`; the header already reads it. */
+  if (BPF_CORE_READ(parent, tgid) == vigil_self_tgid) return 0;
+  __u32 off = sizeof(*ev);
+  __u32 n = vigil_write_cgroup(off, child);
+  ev->cgroup_len = n;
+  off += n;
+  vigil_submit(scratch, VIGIL_EV_FORK, off);
+  return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(vigil_exit, struct task_struct *task) {
+  /* signal->live is decremented before this tracepoint: 0 means the last thread is leaving. */
+  if (BPF_CORE_READ(task, signal, live.counter) != 0) return 0;
+  struct vigil_scratch *scratch = vigil_get_scratch();
+  if (!scratch) return 0;
+  struct vigil_exit *ev = (struct vigil_exit *)scratch->data;
+  vigil_fill_header(&ev->hdr, VIGIL_EV_EXIT, task);
+  if (ev->hdr.pid == vigil_self_tgid) return 0;
+  ev->exit_code = BPF_CORE_READ(task, exit_code);
+  ev->reserved = 0;
+  vigil_submit(scratch, VIGIL_EV_EXIT, sizeof(*ev));
+  return 0;
+}
+
+/* ---------------------------------------------------------------- open family */
+
+struct pending_open {
+  __u64 filename; /* user pointer */
+  __u32 flags;
+  __u32 mode;
+  __s32 dirfd;
+  __u16 syscall;
+};
+
+/* Arguments saved at syscall entry, keyed by thread id, consumed at exit. */
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 16384);
+  __type(key, __u32);
+  __type(value, struct pending_open);
+} pending_opens SEC(".maps");
+
+static __always_inline int vigil_open_enter(__u16 syscall, __s32 dirfd, __u64 filename,
+                                            __u32 flags, __u32 mode) {
+  __u64 pid_tgid = bpf_get_current_pid_tgid();
+  if ((pid_tgid >> 32) == vigil_self_tgid) return 0;
+  __u32 tid = (__u32)pid_tgid;
+  struct pending_open pending = {
+      .filename = filename, .flags = flags, .mode = mode, .dirfd = dirfd, .syscall = syscall};
+  bpf_map_update_elem(&pending_opens, &tid, &pending, BPF_ANY);
+  return 0;
+}
+
+static __always_inline struct file *vigil_fd_file(struct task_struct *task, long fd) {
+  struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+  if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds)) return 0;
+  struct file **fds = BPF_CORE_READ(fdt, fd);
+  struct file *file = 0;
+  bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+  return file;
+}
+
+static __always_inline int vigil_open_exit(long ret) {
+  __u64 pid_tgid = bpf_get_current_pid_tgid();
+  __u32 tid = (__u32)pid_tgid;
+  struct pending_open *pending = bpf_map_lookup_elem(&pending_opens, &tid);
+  if (!pending) return 0;
+  struct pending_open args = *pending;
+  bpf_map_delete_elem(&pending_opens, &tid);
+
+  struct vigil_scratch *scratch = vigil_get_scratch();
+  if (!scratch) return 0;
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+  struct vigil_open *ev = (struct vigil_open *)scratch->data;
+  vigil_fill_header(&ev->hdr, VIGIL_EV_OPEN, task);
+  ev->ret = ret;
+  ev->flags = args.flags;
+  ev->mode = args.mode;
+  ev->dirfd = args.dirfd;
+  ev->syscall = args.syscall;
+  ev->file_mode = 0;
+  ev->path_len = 0;
+  ev->path_flags = 0;
+  ev->reserved = 0;
+
+  __u32 off = sizeof(*ev);
+  long n = bpf_probe_read_user_str(vigil_at(scratch, off), VIGIL_RAW_PATH_MAX,
+                                   (void *)args.filename);
+  ev->raw_len = n > 0 ? n : 0;
+  off += ev->raw_len;
+
+  if (ret >= 0) {
+    /* The file actually opened, from the fd table: symlinks and ".." already resolved. */
+    struct file *file = vigil_fd_file(task, ret);
+    if (file) {
+      struct path path;
+      BPF_CORE_READ_INTO(&path, file, f_path);
+      struct path root;
+      BPF_CORE_READ_INTO(&root, task, fs, root);
+      ev->file_mode = BPF_CORE_READ(file, f_inode, i_mode);
+      ev->path_flags = VIGIL_PATH_RESOLVED;
+      __u32 len = vigil_write_path(off, &path, &root, &ev->path_flags);
+      ev->path_len = len;
+      off += len;
+    }
+  }
+  vigil_submit(scratch, VIGIL_EV_OPEN, off);
+  return 0;
+}
+
+#define O_WRONLY_CREAT_TRUNC (01 | 0100 | 01000)
+
+SEC("tracepoint/syscalls/sys_enter_open")
+int vigil_enter_open(struct trace_event_raw_sys_enter *ctx) {
+  return vigil_open_enter(VIGIL_SYS_OPEN, -100, ctx->args[0], ctx->args[1], ctx->args[2]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_openat")
+int vigil_enter_openat(struct trace_event_raw_sys_enter *ctx) {
+  return vigil_open_enter(VIGIL_SYS_OPENAT, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_openat2")
+int vigil_enter_openat2(struct trace_event_raw_sys_enter *ctx) {
+  struct open_how how = {};
+  bpf_probe_read_user(&how, sizeof(how), (void *)ctx->args[2]);
+  return vigil_open_enter(VIGIL_SYS_OPENAT2, ctx->args[0], ctx->args[1], how.flags, how.mode);
+}
+
+SEC("tracepoint/syscalls/sys_enter_creat")
+int vigil_enter_creat(struct trace_event_raw_sys_enter *ctx) {
+  return vigil_open_enter(VIGIL_SYS_CREAT, -100, ctx->args[0], O_WRONLY_CREAT_TRUNC, ctx->args[1]);
+}
+
+SEC("tracepoint/syscalls/sys_exit_open")
+int vigil_exit_open(struct trace_event_raw_sys_exit *ctx) { return vigil_open_exit(ctx->ret); }
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int vigil_exit_openat(struct trace_event_raw_sys_exit *ctx) { return vigil_open_exit(ctx->ret); }
+
+SEC("tracepoint/syscalls/sys_exit_openat2")
+int vigil_exit_openat2(struct trace_event_raw_sys_exit *ctx) { return vigil_open_exit(ctx->ret); }
+
+SEC("tracepoint/syscalls/sys_exit_creat")
+int vigil_exit_creat(struct trace_event_raw_sys_exit *ctx) { return vigil_open_exit(ctx->ret); }

@@ -1,0 +1,222 @@
+// `vigil run` and `vigil capture`: the sensor feeding the pipeline until a signal.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+
+#include <fmt/core.h>
+
+#include "cli/commands.h"
+#include "cli/pipeline.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "events/capture.h"
+#include "output/sink.h"
+#include "rules/loader.h"
+#include "runtime/metadata_service.h"
+#include "sensor/sensor.h"
+#include "state/proc_scan.h"
+
+namespace vigil::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+void OnSignal(int) { g_stop.store(true); }
+
+void InstallSignalHandlers() {
+  struct sigaction action {};
+  action.sa_handler = OnSignal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;  // no SA_RESTART: let poll() return EINTR promptly
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+std::string Hostname() {
+  char name[256] = {};
+  gethostname(name, sizeof(name) - 1);
+  return name;
+}
+
+bool WantsOpens(const rules::RuleSet* set) {
+  if (!set) return true;
+  auto in_use = set->EventTypesInUse();
+  for (auto t : {EventType::kOpen, EventType::kOpenat, EventType::kOpenat2, EventType::kCreat}) {
+    if (in_use.test(static_cast<std::size_t>(t))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+int RunAgent(const AgentOptions& options) {
+  const bool capturing = !options.capture_path.empty();
+  Priority min_priority = Priority::kDebug;
+  if (!ParsePriority(options.min_priority, &min_priority)) {
+    fmt::print(stderr, "vigil: unknown priority '{}'\n", options.min_priority);
+    return 2;
+  }
+  std::unique_ptr<rules::RuleSet> rule_set;
+  if (!capturing) {
+    rule_set = LoadRulesOrReport(options.rule_files);
+    if (!rule_set) {
+      fmt::print(stderr, "vigil: rules failed to load; not starting\n");
+      return 1;
+    }
+    rule_set->SetMinimumPriority(min_priority);
+  }
+  std::unique_ptr<CaptureWriter> capture;
+  if (capturing) {
+    auto writer = CaptureWriter::Create(options.capture_path);
+    if (!writer) {
+      fmt::print(stderr, "vigil: {}\n", writer.error().message);
+      return 1;
+    }
+    capture = std::move(*writer);
+  }
+
+  output::StreamSink sink(stdout, options.output == "json" ? output::Format::kJson
+                                                           : output::Format::kText);
+  ContainerMetadataService metadata{DockerClient(options.docker_socket)};
+  metadata.Start();
+
+  sensor::SensorOptions sensor_options;
+  sensor_options.opens = WantsOpens(rule_set.get());
+  sensor_options.ring_buffer_bytes = options.ring_buffer_mb << 20;
+  auto sensor = sensor::Sensor::Open(sensor_options);
+  if (!sensor) {
+    fmt::print(stderr, "vigil: {}\n", sensor.error().message);
+    return 1;
+  }
+
+  PipelineOptions pipeline_options;
+  pipeline_options.rules = rule_set.get();
+  pipeline_options.sink = &sink;
+  pipeline_options.metadata = &metadata;
+  pipeline_options.capture = capture.get();
+  pipeline_options.hostname = Hostname();
+  EventPipeline pipeline(pipeline_options);
+
+  // What already runs, after the probes are attached so nothing falls between the two.
+  for (auto& event : ScanProcesses()) pipeline.Handle(event);
+
+  InstallSignalHandlers();
+  if (capturing) {
+    log::Info("ready: capturing to {} (probes: {})", options.capture_path,
+              (*sensor)->AttachedSummary());
+  } else {
+    log::Info("ready: {} rules loaded, probes: {}", rule_set->active_count(),
+              (*sensor)->AttachedSummary());
+  }
+
+  const auto started = std::chrono::steady_clock::now();
+  auto last_tick = started;
+  uint64_t reported_drops = 0;
+  const sensor::Sensor::Handler handler = [&pipeline](Event& e) { pipeline.Handle(e); };
+  int exit_code = 0;
+  while (!g_stop.load()) {
+    auto polled = (*sensor)->Poll(100, handler);
+    if (!polled) {
+      log::Error("{}", polled.error().message);
+      exit_code = 1;
+      break;
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_tick >= std::chrono::milliseconds(500)) {
+      last_tick = now;
+      pipeline.Tick(WallClockNs());
+      auto stats = (*sensor)->Stats();
+      if (stats.kernel_dropped > reported_drops) {
+        pipeline.EmitInternal(Priority::kCritical, "Kernel events dropped",
+                              fmt::format("vigil lost {} kernel events (ring buffer full; {} lost "
+                                          "since start): alerts may be missing",
+                                          stats.kernel_dropped - reported_drops,
+                                          stats.kernel_dropped));
+        reported_drops = stats.kernel_dropped;
+      }
+    }
+    if (options.duration_s > 0 &&
+        std::chrono::duration<double>(now - started).count() >= options.duration_s) {
+      break;
+    }
+  }
+  // Drain what the kernel already produced, so nothing seen before the signal is lost.
+  for (int i = 0; i < 64; ++i) {
+    auto n = (*sensor)->Poll(0, handler);
+    if (!n || *n == 0) break;
+  }
+  pipeline.Tick(WallClockNs());
+  sink.Flush();
+  metadata.Stop();
+  auto stats = (*sensor)->Stats();
+  log::Info("stopped: {} events, {} alerts, {} kernel records sent, {} dropped, {} undecodable",
+            pipeline.events(), pipeline.alerts(), stats.kernel_sent, stats.kernel_dropped,
+            stats.decode_errors);
+  if (capture) {
+    if (auto s = capture->Finish(); !s) {
+      log::Error("{}", s.error().message);
+      return 1;
+    }
+    if (!pipeline.capture_status()) return 1;
+    log::Info("capture {}: {} records", options.capture_path, capture->records());
+  }
+  return exit_code;
+}
+
+int Replay(const std::string& capture_path, const std::vector<std::string>& rule_files,
+           const std::string& output, const std::string& min_priority_text) {
+  Priority min_priority = Priority::kDebug;
+  if (!ParsePriority(min_priority_text, &min_priority)) {
+    fmt::print(stderr, "vigil: unknown priority '{}'\n", min_priority_text);
+    return 2;
+  }
+  auto rule_set = LoadRulesOrReport(rule_files);
+  if (!rule_set) return 1;
+  rule_set->SetMinimumPriority(min_priority);
+  auto reader = CaptureReader::Open(capture_path);
+  if (!reader) {
+    fmt::print(stderr, "vigil: {}\n", reader.error().message);
+    return 1;
+  }
+  output::StreamSink sink(stdout, output == "json" ? output::Format::kJson : output::Format::kText);
+  PipelineOptions options;
+  options.rules = rule_set.get();
+  options.sink = &sink;
+  options.live = false;
+  options.hostname = Hostname();
+  EventPipeline pipeline(options);
+  uint64_t last_sweep = 0;
+  while (true) {
+    auto record = (*reader)->Next();
+    if (!record) {
+      sink.Flush();
+      fmt::print(stderr, "vigil: {}\n", record.error().message);
+      return 1;
+    }
+    if (!*record) break;
+    std::visit(
+        [&](auto& r) {
+          using T = std::decay_t<decltype(r)>;
+          if constexpr (std::is_same_v<T, Event>) {
+            pipeline.Handle(r);
+            if (r.ts_ns > last_sweep + 1'000'000'000ull) {
+              pipeline.Tick(r.ts_ns);
+              last_sweep = r.ts_ns;
+            }
+          } else if constexpr (std::is_same_v<T, ContainerInfo>) {
+            pipeline.AddContainer(r);
+          } else {
+            pipeline.AddUser(r);
+          }
+        },
+        **record);
+  }
+  sink.Flush();
+  log::Info("replayed {} events: {} alerts", pipeline.events(), pipeline.alerts());
+  return 0;
+}
+
+}  // namespace vigil::cli

@@ -1,0 +1,34 @@
+// The `vigil` subcommands. Each returns the process exit code: 0 ok, 1 findings or failure,
+// 2 usage (DESIGN.md §3).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rules/ruleset.h"
+
+namespace vigil::cli {
+
+struct AgentOptions {
+  std::vector<std::string> rule_files;  // empty: the built-in rules
+  std::string output = "text";          // text or json
+  std::string min_priority = "debug";
+  std::string docker_socket = "/var/run/docker.sock";
+  std::string capture_path;             // capture mode: record instead of evaluating rules
+  double duration_s = 0;                // stop after this long; 0: until SIGINT/SIGTERM
+  std::size_t ring_buffer_mb = 16;
+};
+
+int RunAgent(const AgentOptions& options);
+int Replay(const std::string& capture_path, const std::vector<std::string>& rule_files,
+           const std::string& output, const std::string& min_priority);
+int RulesValidate(const std::vector<std::string>& files);
+int RulesList(const std::vector<std::string>& files, bool json);
+int RulesFields(bool json);
+
+// Loads the given rule files (or the built-in rules), printing every diagnostic to stderr.
+// Null when any file has errors.
+std::unique_ptr<rules::RuleSet> LoadRulesOrReport(const std::vector<std::string>& files);
+
+}  // namespace vigil::cli

@@ -1,0 +1,93 @@
+// vigil: container runtime security agent. Subcommands wire the modules together; the work
+// lives in the modules (DESIGN.md §2).
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+
+#include "cli/commands.h"
+#include "common/log.h"
+
+#ifndef VIGIL_VERSION
+#define VIGIL_VERSION "0.0.0"
+#endif
+
+int main(int argc, char** argv) {
+  using namespace vigil::cli;
+  CLI::App app{"vigil — container runtime security agent.\n"
+               "Watches every process on the host through eBPF, knows which container each belongs\n"
+               "to, and raises alerts from rules written in the Falco rules language."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "vigil " VIGIL_VERSION);
+  bool verbose = false;
+  app.add_flag("-v,--verbose", verbose, "Print debug diagnostics on stderr");
+
+  AgentOptions run;
+  auto* run_cmd = app.add_subcommand(
+      "run", "Run the agent: alerts on stdout, diagnostics on stderr ('ready' once probes are "
+             "attached). Stops cleanly on SIGINT/SIGTERM.");
+  run_cmd->add_option("-r,--rules", run.rule_files,
+                      "Rules file to load instead of the built-in rules (repeatable)")
+      ->check(CLI::ExistingFile);
+  run_cmd->add_option("-o,--output", run.output, "Alert format: text (Falco's line) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  run_cmd->add_option("--min-priority", run.min_priority,
+                      "Only rules at this priority or more severe (emergency … debug)");
+  run_cmd->add_option("--docker-socket", run.docker_socket, "Docker Engine API socket");
+  run_cmd->add_option("--duration", run.duration_s, "Stop after this many seconds (0: never)");
+  run_cmd->add_option("--ring-buffer-mb", run.ring_buffer_mb, "Kernel ring buffer size in MiB")
+      ->check(CLI::Range(1, 1024));
+
+  AgentOptions capture;
+  auto* capture_cmd = app.add_subcommand(
+      "capture", "Record the event stream (with container metadata and user names) to a file "
+                 "for `vigil replay`. Stops on SIGINT/SIGTERM or after --duration.");
+  capture_cmd->add_option("-w,--write", capture.capture_path, "Capture file to write")->required();
+  capture_cmd->add_option("--docker-socket", capture.docker_socket, "Docker Engine API socket");
+  capture_cmd->add_option("--duration", capture.duration_s, "Stop after this many seconds (0: never)");
+
+  std::string replay_file;
+  std::vector<std::string> replay_rules;
+  std::string replay_output = "text";
+  std::string replay_min_priority = "debug";
+  auto* replay_cmd = app.add_subcommand(
+      "replay", "Evaluate rules on a capture file and print alerts as `vigil run` would.");
+  replay_cmd->add_option("file", replay_file, "Capture file from `vigil capture`")
+      ->required()
+      ->check(CLI::ExistingFile);
+  replay_cmd->add_option("-r,--rules", replay_rules, "Rules file instead of the built-in rules")
+      ->check(CLI::ExistingFile);
+  replay_cmd->add_option("-o,--output", replay_output, "Alert format: text or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  replay_cmd->add_option("--min-priority", replay_min_priority, "Minimum rule priority");
+
+  auto* rules_cmd = app.add_subcommand("rules", "Work with rule files.");
+  rules_cmd->require_subcommand(1);
+  std::vector<std::string> validate_files;
+  auto* validate_cmd = rules_cmd->add_subcommand(
+      "validate", "Check rule files: every error with file:line:col and a caret. Exit 0 when all "
+                  "load (warnings allowed), 1 otherwise.");
+  validate_cmd->add_option("files", validate_files, "Rules files")->required();
+  std::vector<std::string> list_files;
+  bool list_json = false;
+  auto* list_cmd = rules_cmd->add_subcommand("list", "List the rules (built-in, or from -r files).");
+  list_cmd->add_option("-r,--rules", list_files, "Rules files")->check(CLI::ExistingFile);
+  list_cmd->add_flag("--json", list_json, "JSON output");
+  bool fields_json = false;
+  auto* fields_cmd = rules_cmd->add_subcommand("fields", "List the fields conditions and outputs can use.");
+  fields_cmd->add_flag("--json", fields_json, "JSON output");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  if (verbose) vigil::log::SetLevel(vigil::log::Level::kDebug);
+
+  if (*run_cmd) return RunAgent(run);
+  if (*capture_cmd) return RunAgent(capture);
+  if (*replay_cmd) return Replay(replay_file, replay_rules, replay_output, replay_min_priority);
+  if (*validate_cmd) return RulesValidate(validate_files);
+  if (*list_cmd) return RulesList(list_files, list_json);
+  if (*fields_cmd) return RulesFields(fields_json);
+  return 2;
+}

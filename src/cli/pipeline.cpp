@@ -1,0 +1,100 @@
+#include "cli/pipeline.h"
+
+#include "common/clock.h"
+#include "common/log.h"
+
+namespace vigil {
+
+EventPipeline::EventPipeline(PipelineOptions options)
+    : options_(std::move(options)),
+      users_(options_.live),
+      ctx_(&processes_, &containers_, &users_) {
+  if (options_.capture) {
+    users_.OnResolved([this](const UserInfo& user) { Record(options_.capture->Write(user)); });
+  }
+}
+
+void EventPipeline::Record(const Status& status) {
+  if (!status && capture_status_) {
+    capture_status_ = status;
+    log::Error("{}", status.error().message);
+  }
+}
+
+void EventPipeline::AddContainer(const ContainerInfo& info) {
+  if (options_.capture) Record(options_.capture->Write(info));
+  containers_.Put(info);
+}
+
+void EventPipeline::DrainMetadata() {
+  if (!options_.metadata) return;
+  for (auto& info : options_.metadata->TakeUpdates()) AddContainer(info);
+}
+
+void EventPipeline::Tick(uint64_t now_ns) {
+  DrainMetadata();
+  processes_.Sweep(now_ns);
+}
+
+void EventPipeline::NoteContainer(const Process& process, const Event& event) {
+  if (process.container_id == kHostContainerId || process.container_id.empty()) return;
+  // At exec the process runs inside the container's root; a fork may still be the runtime's.
+  if (options_.live && IsProcessImage(event.type)) {
+    users_.LoadContainer(process.container_id, event.pid);
+  }
+  if (options_.metadata && !containers_.Find(process.container_id)) {
+    options_.metadata->Request(process.container_id);
+  }
+}
+
+void EventPipeline::Handle(Event& event) {
+  event.num = ++events_;
+  const vigil::Process* process = processes_.Apply(event);
+  if (IsProcessImage(event.type) || event.type == EventType::kClone) NoteContainer(*process, event);
+  if (options_.capture) {
+    // Resolve the user now, so its name is recorded before the event that needs it.
+    if (IsProcessImage(event.type)) users_.Name(process->container_id, event.uid);
+    Record(options_.capture->Write(event));
+  }
+  if (!options_.rules) return;
+  ctx_.Begin(&event, process);
+  options_.rules->Match(ctx_, event.type, [&](const rules::Rule& rule) { Emit(rule, *process); });
+}
+
+void EventPipeline::Emit(const rules::Rule& rule, const vigil::Process& process) {
+  const std::string& cid = process.container_id;
+  if (options_.metadata && cid != kHostContainerId && !containers_.Find(cid)) {
+    // Better a moment late than an alert that says <NA> for a container the engine knows.
+    DrainMetadata();
+    if (!containers_.Find(cid)) {
+      options_.metadata->Request(cid);
+      options_.metadata->WaitFor(cid, options_.metadata_wait);
+      DrainMetadata();
+    }
+    ctx_.Begin(&ctx_.event(), &process);  // the container is now known: re-extract
+  }
+  alert_.time_ns = ctx_.event().ts_ns;
+  alert_.rule = rule.name;
+  alert_.priority = rule.priority;
+  alert_.source = "syscall";
+  alert_.tags = rule.tags;
+  alert_.hostname = options_.hostname;
+  rule.output.Render(ctx_, alert_.output, alert_.output_fields);
+  ++alerts_;
+  options_.sink->Emit(alert_);
+}
+
+void EventPipeline::EmitInternal(Priority priority, const std::string& rule,
+                                 const std::string& output) {
+  if (!options_.sink) return;
+  Alert alert;
+  alert.time_ns = WallClockNs();
+  alert.rule = rule;
+  alert.priority = priority;
+  alert.output = output;
+  alert.source = "internal";
+  alert.hostname = options_.hostname;
+  options_.sink->Emit(alert);
+}
+
+}  // namespace vigil

@@ -1,0 +1,68 @@
+// The event pipeline shared by `vigil run`, `vigil capture` and `vigil replay`: an event goes
+// through the state (processes, containers, users), then the rules, and a match becomes an
+// Alert for the sink. Capture mode records what replay will need.
+//
+// Single-threaded: owned and driven by the event loop.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "events/alert.h"
+#include "events/capture.h"
+#include "output/sink.h"
+#include "rules/eval_context.h"
+#include "rules/ruleset.h"
+#include "runtime/metadata_service.h"
+#include "state/container_table.h"
+#include "state/process_table.h"
+#include "state/users.h"
+
+namespace vigil {
+
+struct PipelineOptions {
+  const rules::RuleSet* rules = nullptr;         // null: no rule evaluation (capture)
+  output::AlertSink* sink = nullptr;             // where alerts go; required with rules
+  ContainerMetadataService* metadata = nullptr;  // null: metadata only from AddContainer()
+  CaptureWriter* capture = nullptr;              // non-null: record events and facts
+  bool live = true;                              // false: replaying; read no host files
+  std::string hostname;
+  // How long an alert may wait for the metadata of its container before it is printed.
+  std::chrono::milliseconds metadata_wait{2000};
+};
+
+class EventPipeline {
+ public:
+  explicit EventPipeline(PipelineOptions options);
+
+  void Handle(Event& event);
+  void AddContainer(const ContainerInfo& info);
+  void AddUser(const UserInfo& user) { users_.Add(user); }
+  // Between batches: takes metadata updates, forgets long-exited processes.
+  void Tick(uint64_t now_ns);
+  // An alert vigil raises about itself (source "internal").
+  void EmitInternal(Priority priority, const std::string& rule, const std::string& output);
+
+  uint64_t events() const { return events_; }
+  uint64_t alerts() const { return alerts_; }
+  Status capture_status() const { return capture_status_; }
+
+ private:
+  void DrainMetadata();
+  void NoteContainer(const Process& process, const Event& event);
+  void Emit(const rules::Rule& rule, const Process& process);
+  void Record(const Status& status);
+
+  PipelineOptions options_;
+  ProcessTable processes_;
+  ContainerTable containers_;
+  UserDb users_;
+  rules::EvalContext ctx_;
+  uint64_t events_ = 0;
+  uint64_t alerts_ = 0;
+  Alert alert_;
+  Status capture_status_;
+};
+
+}  // namespace vigil

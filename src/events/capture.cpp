@@ -1,0 +1,314 @@
+#include "events/capture.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <zlib.h>
+
+namespace vigil {
+namespace {
+
+constexpr char kMagic[8] = {'V', 'I', 'G', 'I', 'L', 'C', 'A', 'P'};
+constexpr uint32_t kMaxPayload = 16u << 20;
+
+enum RecordKind : uint32_t {
+  kEventRecord = 1,
+  kContainerRecord = 2,
+  kUserRecord = 3,
+  kEnd = 0x00444e45,  // "END"
+};
+
+class ByteWriter {
+ public:
+  explicit ByteWriter(std::string& out) : out_(out) { out_.clear(); }
+  void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void U32(uint32_t v) { Raw(&v, sizeof(v)); }
+  void U64(uint64_t v) { Raw(&v, sizeof(v)); }
+  void I64(int64_t v) { Raw(&v, sizeof(v)); }
+  void Str(std::string_view s) {
+    U32(static_cast<uint32_t>(s.size()));
+    out_.append(s);
+  }
+
+ private:
+  void Raw(const void* p, std::size_t n) { out_.append(static_cast<const char*>(p), n); }
+  std::string& out_;
+};
+
+class ByteReader {
+ public:
+  explicit ByteReader(std::string_view in) : in_(in) {}
+  bool U8(uint8_t& v) { return Raw(&v, sizeof(v)); }
+  bool U32(uint32_t& v) { return Raw(&v, sizeof(v)); }
+  bool I32(int32_t& v) { return Raw(&v, sizeof(v)); }
+  bool U64(uint64_t& v) { return Raw(&v, sizeof(v)); }
+  bool I64(int64_t& v) { return Raw(&v, sizeof(v)); }
+  bool Str(std::string& s) {
+    uint32_t n = 0;
+    if (!U32(n) || n > in_.size() - pos_) return false;
+    s.assign(in_.substr(pos_, n));
+    pos_ += n;
+    return true;
+  }
+  bool AtEnd() const { return pos_ == in_.size(); }
+
+ private:
+  bool Raw(void* p, std::size_t n) {
+    if (in_.size() - pos_ < n) return false;
+    std::memcpy(p, in_.data() + pos_, n);
+    pos_ += n;
+    return true;
+  }
+  std::string_view in_;
+  std::size_t pos_ = 0;
+};
+
+uint32_t Crc(std::string_view data) {
+  return static_cast<uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(data.data()), static_cast<uInt>(data.size())));
+}
+
+void EncodeContainer(const ContainerInfo& c, std::string& out) {
+  ByteWriter w(out);
+  w.Str(c.id);
+  w.Str(c.full_id);
+  w.Str(c.runtime);
+  w.Str(c.name);
+  w.Str(c.image);
+  w.Str(c.image_repository);
+  w.Str(c.image_tag);
+  w.Str(c.image_digest);
+  w.Str(c.image_id);
+  w.U8(c.privileged ? 1 : 0);
+  w.U32(static_cast<uint32_t>(c.labels.size()));
+  for (const auto& [k, v] : c.labels) {
+    w.Str(k);
+    w.Str(v);
+  }
+}
+
+bool DecodeContainer(std::string_view payload, ContainerInfo& c) {
+  ByteReader r(payload);
+  uint8_t privileged = 0;
+  uint32_t labels = 0;
+  if (!(r.Str(c.id) && r.Str(c.full_id) && r.Str(c.runtime) && r.Str(c.name) && r.Str(c.image) &&
+        r.Str(c.image_repository) && r.Str(c.image_tag) && r.Str(c.image_digest) &&
+        r.Str(c.image_id) && r.U8(privileged) && r.U32(labels))) {
+    return false;
+  }
+  c.privileged = privileged != 0;
+  for (uint32_t i = 0; i < labels; ++i) {
+    std::string k, v;
+    if (!r.Str(k) || !r.Str(v)) return false;
+    c.labels.emplace(std::move(k), std::move(v));
+  }
+  return r.AtEnd();
+}
+
+}  // namespace
+
+std::string EncodeEvent(const Event& e) {
+  std::string out;
+  ByteWriter w(out);
+  w.U8(static_cast<uint8_t>(e.type));
+  w.U64(e.num);
+  w.U64(e.ts_ns);
+  w.U32(e.pid);
+  w.U32(e.tid);
+  w.U32(e.ppid);
+  w.U32(e.uid);
+  w.U32(e.gid);
+  w.U32(e.loginuid);
+  w.U64(e.cgroup_id);
+  w.Str(e.comm);
+  w.Str(e.exe_path);
+  w.Str(e.exe_filename);
+  w.U32(static_cast<uint32_t>(e.args.size()));
+  for (const auto& a : e.args) w.Str(a);
+  w.Str(e.cwd);
+  w.Str(e.cgroup_path);
+  w.U32(e.tty);
+  w.U32(static_cast<uint32_t>(e.exit_code));
+  w.I64(e.ret);
+  w.U32(e.open_flags);
+  w.U32(e.open_mode);
+  w.U32(static_cast<uint32_t>(e.dirfd));
+  w.U32(e.file_mode);
+  w.Str(e.path_raw);
+  w.Str(e.path);
+  w.U8(e.path_truncated ? 1 : 0);
+  return out;
+}
+
+Status DecodeEvent(std::string_view payload, Event& e) {
+  e.Reset();
+  ByteReader r(payload);
+  uint8_t type = 0, truncated = 0;
+  uint32_t nargs = 0;
+  bool ok = r.U8(type) && r.U64(e.num) && r.U64(e.ts_ns) && r.U32(e.pid) && r.U32(e.tid) &&
+            r.U32(e.ppid) && r.U32(e.uid) && r.U32(e.gid) && r.U32(e.loginuid) &&
+            r.U64(e.cgroup_id) && r.Str(e.comm) && r.Str(e.exe_path) && r.Str(e.exe_filename) &&
+            r.U32(nargs);
+  if (!ok) return Fail("event record too short");
+  if (type == 0 || type >= kEventTypeCount) return Fail("unknown event type {}", type);
+  e.type = static_cast<EventType>(type);
+  if (nargs > payload.size()) return Fail("argument count {} exceeds the record", nargs);
+  e.args.resize(nargs);
+  for (auto& a : e.args) {
+    if (!r.Str(a)) return Fail("event record too short");
+  }
+  ok = r.Str(e.cwd) && r.Str(e.cgroup_path) && r.U32(e.tty) && r.I32(e.exit_code) && r.I64(e.ret) &&
+       r.U32(e.open_flags) && r.U32(e.open_mode) && r.I32(e.dirfd) && r.U32(e.file_mode) &&
+       r.Str(e.path_raw) && r.Str(e.path) && r.U8(truncated);
+  if (!ok) return Fail("event record too short");
+  if (!r.AtEnd()) return Fail("event record has trailing bytes");
+  e.path_truncated = truncated != 0;
+  return {};
+}
+
+// ------------------------------------------------------------------------------------ writer
+
+Result<std::unique_ptr<CaptureWriter>> CaptureWriter::Create(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "wb");
+  if (!file) return Fail("create capture {}: {}", path, ErrnoText(errno));
+  std::unique_ptr<CaptureWriter> writer(new CaptureWriter(file, path));
+  uint32_t header[2] = {kCaptureVersion, 0};
+  if (std::fwrite(kMagic, sizeof(kMagic), 1, file) != 1 ||
+      std::fwrite(header, sizeof(header), 1, file) != 1) {
+    return Fail("write capture {}: {}", path, ErrnoText(errno));
+  }
+  return writer;
+}
+
+CaptureWriter::~CaptureWriter() {
+  if (file_) std::fclose(file_);
+}
+
+Status CaptureWriter::WriteRecord(uint32_t kind, const std::string& payload) {
+  if (!file_) return Fail("write capture {}: already finished", path_);
+  uint32_t head[3] = {kind, static_cast<uint32_t>(payload.size()), Crc(payload)};
+  if (std::fwrite(head, sizeof(head), 1, file_) != 1 ||
+      (!payload.empty() && std::fwrite(payload.data(), payload.size(), 1, file_) != 1)) {
+    return Fail("write capture {}: {}", path_, ErrnoText(errno));
+  }
+  ++records_;
+  return {};
+}
+
+Status CaptureWriter::Write(const Event& event) { return WriteRecord(kEventRecord, EncodeEvent(event)); }
+
+Status CaptureWriter::Write(const ContainerInfo& container) {
+  EncodeContainer(container, buffer_);
+  return WriteRecord(kContainerRecord, buffer_);
+}
+
+Status CaptureWriter::Write(const UserInfo& user) {
+  ByteWriter w(buffer_);
+  w.Str(user.container_id);
+  w.U32(user.uid);
+  w.Str(user.name);
+  return WriteRecord(kUserRecord, buffer_);
+}
+
+Status CaptureWriter::Finish() {
+  ByteWriter w(buffer_);
+  w.U64(records_);
+  if (auto s = WriteRecord(kEnd, buffer_); !s) return s;
+  int rc = std::fclose(file_);
+  file_ = nullptr;
+  if (rc != 0) return Fail("close capture {}: {}", path_, ErrnoText(errno));
+  return {};
+}
+
+// ------------------------------------------------------------------------------------ reader
+
+Result<std::unique_ptr<CaptureReader>> CaptureReader::Open(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (!file) return Fail("open capture {}: {}", path, ErrnoText(errno));
+  std::unique_ptr<CaptureReader> reader(new CaptureReader(file, path));
+  char magic[8];
+  uint32_t header[2];
+  if (std::fread(magic, sizeof(magic), 1, file) != 1 || std::memcmp(magic, kMagic, 8) != 0) {
+    return Fail("{}: not a vigil capture (no VIGILCAP header)", path);
+  }
+  if (std::fread(header, sizeof(header), 1, file) != 1) {
+    return Fail("{}: truncated capture header", path);
+  }
+  if (header[0] != kCaptureVersion) {
+    return Fail("{}: capture format version {} is not supported (this vigil reads version {})",
+                path, header[0], kCaptureVersion);
+  }
+  reader->offset_ = sizeof(magic) + sizeof(header);
+  return reader;
+}
+
+CaptureReader::~CaptureReader() {
+  if (file_) std::fclose(file_);
+}
+
+Result<std::optional<CaptureRecord>> CaptureReader::Next() {
+  if (done_) return std::optional<CaptureRecord>();
+  uint32_t head[3];
+  std::size_t got = std::fread(head, 1, sizeof(head), file_);
+  if (got == 0 && std::feof(file_)) {
+    return Fail("{}: truncated: the capture ends after {} records without its end marker "
+                "(was the writer killed?)", path_, records_);
+  }
+  if (got != sizeof(head)) {
+    return Fail("{}: truncated at byte {}: record {} header incomplete", path_, offset_, records_ + 1);
+  }
+  const uint32_t kind = head[0], length = head[1], crc = head[2];
+  if (length > kMaxPayload) {
+    return Fail("{}: corrupt at byte {}: record {} claims {} bytes", path_, offset_, records_ + 1,
+                length);
+  }
+  payload_.resize(length);
+  if (length && std::fread(payload_.data(), 1, length, file_) != length) {
+    return Fail("{}: truncated at byte {}: record {} is cut short", path_, offset_, records_ + 1);
+  }
+  if (Crc(payload_) != crc) {
+    return Fail("{}: corrupt at byte {}: record {} fails its checksum", path_, offset_, records_ + 1);
+  }
+  const uint64_t record_offset = offset_;
+  offset_ += sizeof(head) + length;
+  auto corrupt = [&](const std::string& why) {
+    return Fail("{}: corrupt at byte {}: record {}: {}", path_, record_offset, records_ + 1, why);
+  };
+  switch (kind) {
+    case kEnd: {
+      uint64_t count = 0;
+      if (length != sizeof(count)) return corrupt("bad end marker");
+      std::memcpy(&count, payload_.data(), sizeof(count));
+      if (count != records_) {
+        return corrupt(fmt::format("end marker counts {} records, the file has {}", count, records_));
+      }
+      done_ = true;
+      return std::optional<CaptureRecord>();
+    }
+    case kEventRecord: {
+      Event event;
+      if (auto s = DecodeEvent(payload_, event); !s) return corrupt(s.error().message);
+      ++records_;
+      return std::optional<CaptureRecord>(std::move(event));
+    }
+    case kContainerRecord: {
+      ContainerInfo container;
+      if (!DecodeContainer(payload_, container)) return corrupt("bad container record");
+      ++records_;
+      return std::optional<CaptureRecord>(std::move(container));
+    }
+    case kUserRecord: {
+      UserInfo user;
+      ByteReader r(payload_);
+      if (!(r.Str(user.container_id) && r.U32(user.uid) && r.Str(user.name) && r.AtEnd())) {
+        return corrupt("bad user record");
+      }
+      ++records_;
+      return std::optional<CaptureRecord>(std::move(user));
+    }
+    default:
+      return corrupt(fmt::format("unknown record kind {}", kind));
+  }
+}
+
+}  // namespace vigil

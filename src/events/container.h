@@ -1,0 +1,33 @@
+// What a container runtime says about a container, and user names read from a container's
+// own /etc/passwd. Part of the event model because captures record them beside events.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace vigil {
+
+inline constexpr std::string_view kHostContainerId = "host";
+
+struct ContainerInfo {
+  std::string id;         // first 12 hex characters of the runtime's id, or "host"
+  std::string full_id;    // the runtime's whole id
+  std::string runtime;    // docker, containerd, cri-o, podman
+  std::string name;       // without Docker's leading '/'
+  std::string image;      // as the container was created from: "alpine:3.20", "repo@sha256:…"
+  std::string image_repository;
+  std::string image_tag;
+  std::string image_digest;
+  std::string image_id;
+  bool privileged = false;
+  std::map<std::string, std::string> labels;
+};
+
+struct UserInfo {
+  std::string container_id;  // "host" for the host's users
+  uint32_t uid = 0;
+  std::string name;
+};
+
+}  // namespace vigil

@@ -1,0 +1,81 @@
+// The Event model: one thing a process did, as the sensor saw it (or as /proc showed it when
+// vigil started). Events are plain values; the sensor reuses one Event object per record so
+// the strings keep their capacity and decoding allocates nothing once warm.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil {
+
+// Names follow Falco's evt.type values.
+enum class EventType : uint8_t {
+  kUnknown = 0,
+  kExecve,    // a new program image (sched_process_exec)
+  kClone,     // a new process (threads are not reported)
+  kProcExit,  // the last thread of a process exited
+  kOpen,
+  kOpenat,
+  kOpenat2,
+  kCreat,
+  kProcInfo,  // synthetic: a process that already ran when vigil started (from /proc)
+  kCount,
+};
+inline constexpr std::size_t kEventTypeCount = static_cast<std::size_t>(EventType::kCount);
+
+std::string_view EventTypeName(EventType type);
+std::optional<EventType> EventTypeFromName(std::string_view name);
+inline bool IsOpenFamily(EventType t) {
+  return t == EventType::kOpen || t == EventType::kOpenat || t == EventType::kOpenat2 ||
+         t == EventType::kCreat;
+}
+// Events that (re)define a process's image: exe, args, cwd.
+inline bool IsProcessImage(EventType t) {
+  return t == EventType::kExecve || t == EventType::kProcInfo;
+}
+
+inline constexpr uint32_t kNoLoginUid = 0xffffffffu;
+
+struct Event {
+  EventType type = EventType::kUnknown;
+  uint64_t num = 0;    // sequence number, assigned in arrival order
+  uint64_t ts_ns = 0;  // wall clock, ns since the epoch
+  uint32_t pid = 0;    // thread group id (initial pid namespace)
+  uint32_t tid = 0;
+  uint32_t ppid = 0;
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  uint32_t loginuid = kNoLoginUid;
+  uint64_t cgroup_id = 0;
+  std::string comm;
+
+  // kExecve, kProcInfo (and kClone: cgroup_path)
+  std::string exe_path;      // the executed file, resolved by the kernel (symlinks followed)
+  std::string exe_filename;  // the path exec was asked for
+  std::vector<std::string> args;  // argv, argv[0] included
+  std::string cwd;
+  std::string cgroup_path;   // "/docker/<id>"; empty when unknown
+  uint32_t tty = 0;
+
+  // kProcExit
+  int32_t exit_code = 0;
+
+  // open family
+  int64_t ret = 0;           // fd or -errno
+  uint32_t open_flags = 0;   // O_* as passed
+  uint32_t open_mode = 0;
+  int32_t dirfd = 0;
+  uint32_t file_mode = 0;    // S_IFMT bits of the opened inode; 0 when the open failed
+  std::string path_raw;      // what the program asked for
+  std::string path;          // absolute and normalised; from the kernel's struct file when the
+                             // open succeeded, else resolved lexically (may stay empty)
+  bool path_truncated = false;
+
+  // Clears every field, keeping string capacity.
+  void Reset();
+};
+
+}  // namespace vigil

@@ -1,0 +1,88 @@
+// What a rule sees while it evaluates one event: the event, its process and the state around
+// it, plus the per-event cache that makes every field extracted at most once per event.
+//
+// One EvalContext per event loop (not thread-safe); reused across events, so after warm-up the
+// cache and its scratch strings allocate nothing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "events/container.h"
+#include "events/event.h"
+#include "state/container_table.h"
+#include "state/process_table.h"
+#include "state/users.h"
+
+namespace vigil::rules {
+
+enum class FieldType : uint8_t { kString, kInt64, kUint64, kBool };
+
+// An extracted value. String views point into the event, the state tables or the slot's
+// scratch string, and stay valid until the next event.
+struct FieldValue {
+  FieldType type = FieldType::kString;
+  std::string_view str;
+  int64_t i = 0;
+  uint64_t u = 0;
+  bool b = false;
+};
+
+class EvalContext {
+ public:
+  EvalContext(const ProcessTable* processes, const ContainerTable* containers, UserDb* users)
+      : processes_(processes), containers_(containers), users_(users) {}
+
+  // Starts a new event: invalidates every cached field value.
+  void Begin(const Event* event, const Process* process) {
+    event_ = event;
+    process_ = process;
+    container_looked_up_ = false;
+    container_ = nullptr;
+    if (++generation_ == 0) {
+      for (auto& slot : slots_) slot.generation = 0;
+      generation_ = 1;
+    }
+  }
+
+  const Event& event() const { return *event_; }
+  const Process* process() const { return process_; }
+  const ProcessTable& processes() const { return *processes_; }
+  UserDb& users() { return *users_; }
+  // The metadata of the event's container; null for the host or while unknown.
+  const ContainerInfo* container() {
+    if (!container_looked_up_) {
+      container_looked_up_ = true;
+      container_ = (process_ && containers_) ? containers_->Find(process_->container_id) : nullptr;
+    }
+    return container_;
+  }
+
+  struct Slot {
+    uint32_t generation = 0;
+    bool known = false;
+    FieldValue value;
+    std::string scratch;  // storage for computed strings
+  };
+  // Slot `index` (assigned by the compiler, one per distinct field reference).
+  Slot& slot(std::size_t index) {
+    if (index >= slots_.size()) slots_.resize(index + 1);
+    return slots_[index];
+  }
+  uint32_t generation() const { return generation_; }
+
+ private:
+  const ProcessTable* processes_;
+  const ContainerTable* containers_;
+  UserDb* users_;
+  const Event* event_ = nullptr;
+  const Process* process_ = nullptr;
+  bool container_looked_up_ = false;
+  const ContainerInfo* container_ = nullptr;
+  uint32_t generation_ = 0;
+  std::vector<Slot> slots_;
+};
+
+}  // namespace vigil::rules

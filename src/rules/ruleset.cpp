@@ -1,0 +1,41 @@
+#include "rules/ruleset.h"
+
+namespace vigil::rules {
+
+RuleSet::RuleSet(std::vector<std::unique_ptr<Rule>> rules, std::size_t field_slots)
+    : rules_(std::move(rules)), field_slots_(field_slots) {
+  Index();
+}
+
+void RuleSet::SetMinimumPriority(Priority min) {
+  min_priority_ = min;
+  Index();
+}
+
+void RuleSet::Index() {
+  for (auto& list : by_type_) list.clear();
+  for (const auto& rule : rules_) {
+    if (!rule->enabled || rule->priority > min_priority_) continue;
+    for (std::size_t t = 0; t < kEventTypeCount; ++t) {
+      if (rule->condition.event_types.test(t)) by_type_[t].push_back(rule.get());
+    }
+  }
+}
+
+EventTypeSet RuleSet::EventTypesInUse() const {
+  EventTypeSet in_use;
+  for (std::size_t t = 0; t < kEventTypeCount; ++t) {
+    if (!by_type_[t].empty()) in_use.set(t);
+  }
+  return in_use;
+}
+
+std::size_t RuleSet::active_count() const {
+  std::size_t n = 0;
+  for (const auto& rule : rules_) {
+    if (rule->enabled && rule->priority <= min_priority_) ++n;
+  }
+  return n;
+}
+
+}  // namespace vigil::rules

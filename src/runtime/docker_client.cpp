@@ -1,0 +1,186 @@
+#include "runtime/docker_client.h"
+
+#include <sys/stat.h>
+
+#include <curl/curl.h>
+#include <nlohmann/json.hpp>
+
+#include "runtime/image_ref.h"
+
+namespace vigil {
+namespace {
+
+using nlohmann::json;
+
+struct CurlGlobal {
+  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+  ~CurlGlobal() { curl_global_cleanup(); }
+};
+void EnsureCurl() { static CurlGlobal global; }
+
+struct CurlHandle {
+  CURL* curl = curl_easy_init();
+  ~CurlHandle() {
+    if (curl) curl_easy_cleanup(curl);
+  }
+};
+
+size_t AppendBody(char* data, size_t size, size_t count, void* user) {
+  static_cast<std::string*>(user)->append(data, size * count);
+  return size * count;
+}
+
+std::string Text(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+const json& Member(const json& j, const char* key) {
+  static const json kNull;
+  auto it = j.find(key);
+  return it != j.end() && it->is_object() ? *it : kNull;
+}
+
+}  // namespace
+
+bool DockerClient::SocketPresent() const {
+  struct stat st {};
+  return ::stat(socket_path_.c_str(), &st) == 0 && S_ISSOCK(st.st_mode);
+}
+
+Result<json> DockerClient::GetJson(std::string_view path, long timeout_ms) const {
+  EnsureCurl();
+  CurlHandle h;
+  if (!h.curl) return Fail("docker: curl_easy_init failed");
+  std::string url = "http://localhost" + std::string(path);
+  std::string body;
+  curl_easy_setopt(h.curl, CURLOPT_UNIX_SOCKET_PATH, socket_path_.c_str());
+  curl_easy_setopt(h.curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h.curl, CURLOPT_WRITEFUNCTION, AppendBody);
+  curl_easy_setopt(h.curl, CURLOPT_WRITEDATA, &body);
+  curl_easy_setopt(h.curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(h.curl, CURLOPT_NOSIGNAL, 1L);
+  CURLcode rc = curl_easy_perform(h.curl);
+  if (rc != CURLE_OK) {
+    return Fail("docker {} via {}: {}", path, socket_path_, curl_easy_strerror(rc));
+  }
+  long status = 0;
+  curl_easy_getinfo(h.curl, CURLINFO_RESPONSE_CODE, &status);
+  json parsed = json::parse(body, nullptr, false);
+  if (status != 200) {
+    std::string message = parsed.is_object() ? Text(parsed, "message") : body.substr(0, 200);
+    return Fail("docker {}: HTTP {}: {}", path, status, message);
+  }
+  if (parsed.is_discarded()) return Fail("docker {}: the answer is not JSON", path);
+  return parsed;
+}
+
+Result<ContainerInfo> ContainerInfoFromInspect(const json& inspect) {
+  if (!inspect.is_object()) return Fail("container inspect: not an object");
+  ContainerInfo info;
+  info.full_id = Text(inspect, "Id");
+  if (info.full_id.size() < 12) return Fail("container inspect: no container id");
+  info.id = info.full_id.substr(0, 12);
+  info.runtime = "docker";
+  info.name = Text(inspect, "Name");
+  if (!info.name.empty() && info.name.front() == '/') info.name.erase(0, 1);
+  const json& config = Member(inspect, "Config");
+  info.image = Text(config, "Image");
+  info.image_id = Text(inspect, "Image");
+  ImageRef ref = ParseImageRef(info.image);
+  info.image_repository = ref.repository;
+  info.image_tag = ref.tag;
+  info.image_digest = ref.digest;
+  const json& host_config = Member(inspect, "HostConfig");
+  if (auto it = host_config.find("Privileged"); it != host_config.end() && it->is_boolean()) {
+    info.privileged = it->get<bool>();
+  }
+  if (auto labels = config.find("Labels"); labels != config.end() && labels->is_object()) {
+    for (const auto& [k, v] : labels->items()) {
+      if (v.is_string()) info.labels[k] = v.get<std::string>();
+    }
+  }
+  return info;
+}
+
+Result<ContainerInfo> DockerClient::InspectContainer(std::string_view id) const {
+  auto answer = GetJson("/containers/" + std::string(id) + "/json");
+  if (!answer) return Fail(answer.error());
+  auto info = ContainerInfoFromInspect(*answer);
+  if (!info) return info;
+  // Created from an image id rather than a name: ask the image for its name.
+  if (info->image.starts_with("sha256:") || info->image.empty()) {
+    if (auto image = GetJson("/images/" + info->image_id + "/json")) {
+      auto tags = image->find("RepoTags");
+      if (tags != image->end() && tags->is_array() && !tags->empty() && (*tags)[0].is_string()) {
+        ImageRef ref = ParseImageRef((*tags)[0].get<std::string>());
+        info->image_repository = ref.repository;
+        info->image_tag = ref.tag;
+      }
+    }
+  }
+  return info;
+}
+
+Result<std::vector<std::string>> DockerClient::ListContainerIds(bool all) const {
+  auto answer = GetJson(all ? "/containers/json?all=1" : "/containers/json");
+  if (!answer) return Fail(answer.error());
+  std::vector<std::string> ids;
+  if (!answer->is_array()) return Fail("docker /containers/json: not a list");
+  for (const auto& c : *answer) {
+    if (c.is_object()) {
+      std::string id = Text(c, "Id");
+      if (!id.empty()) ids.push_back(id);
+    }
+  }
+  return ids;
+}
+
+namespace {
+struct StreamState {
+  std::string buffer;
+  const std::function<void(const json&)>* on_event;
+  const std::function<bool()>* keep_going;
+};
+
+size_t OnStreamData(char* data, size_t size, size_t count, void* user) {
+  auto* state = static_cast<StreamState*>(user);
+  state->buffer.append(data, size * count);
+  std::size_t newline;
+  while ((newline = state->buffer.find('\n')) != std::string::npos) {
+    json event = json::parse(state->buffer.substr(0, newline), nullptr, false);
+    state->buffer.erase(0, newline + 1);
+    if (event.is_object()) (*state->on_event)(event);
+  }
+  if (state->buffer.size() > (1u << 20)) state->buffer.clear();  // garbage: drop it
+  return size * count;
+}
+
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* state = static_cast<StreamState*>(user);
+  return (*state->keep_going)() ? 0 : 1;  // non-zero aborts the transfer
+}
+}  // namespace
+
+Status DockerClient::StreamEvents(const std::function<void(const json&)>& on_event,
+                                  const std::function<bool()>& keep_going) const {
+  EnsureCurl();
+  CurlHandle h;
+  if (!h.curl) return Fail("docker: curl_easy_init failed");
+  StreamState state{"", &on_event, &keep_going};
+  std::string url = "http://localhost/events?filters=%7B%22type%22%3A%5B%22container%22%5D%7D";
+  curl_easy_setopt(h.curl, CURLOPT_UNIX_SOCKET_PATH, socket_path_.c_str());
+  curl_easy_setopt(h.curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h.curl, CURLOPT_WRITEFUNCTION, OnStreamData);
+  curl_easy_setopt(h.curl, CURLOPT_WRITEDATA, &state);
+  curl_easy_setopt(h.curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(h.curl, CURLOPT_XFERINFOFUNCTION, OnProgress);
+  curl_easy_setopt(h.curl, CURLOPT_XFERINFODATA, &state);
+  curl_easy_setopt(h.curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h.curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+  CURLcode rc = curl_easy_perform(h.curl);
+  if (rc == CURLE_ABORTED_BY_CALLBACK || rc == CURLE_OK) return {};
+  return Fail("docker /events via {}: {}", socket_path_, curl_easy_strerror(rc));
+}
+
+}  // namespace vigil

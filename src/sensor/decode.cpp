@@ -1,0 +1,157 @@
+#include "sensor/decode.h"
+
+#include <linux/types.h>
+
+#include <cstring>
+
+#include "common/strings.h"
+
+extern "C" {
+#include "shared/events.h"
+}
+
+namespace vigil::sensor {
+namespace {
+
+// Reads variable-length parts in order, refusing to run past the record.
+class Cursor {
+ public:
+  Cursor(std::span<const uint8_t> record, std::size_t offset) : record_(record), offset_(offset) {}
+  bool Take(std::size_t length, std::string_view& out) {
+    if (offset_ > record_.size() || length > record_.size() - offset_) return false;
+    out = std::string_view(reinterpret_cast<const char*>(record_.data()) + offset_, length);
+    offset_ += length;
+    return true;
+  }
+
+ private:
+  std::span<const uint8_t> record_;
+  std::size_t offset_;
+};
+
+std::string_view UntilNul(std::string_view s) {
+  auto nul = s.find('\0');
+  return nul == std::string_view::npos ? s : s.substr(0, nul);
+}
+
+template <class T>
+bool Fixed(std::span<const uint8_t> record, T& out) {
+  if (record.size() < sizeof(T)) return false;
+  std::memcpy(&out, record.data(), sizeof(T));
+  return true;
+}
+
+void Header(const vigil_header& h, int64_t offset, Event& e) {
+  e.ts_ns = static_cast<uint64_t>(static_cast<int64_t>(h.ts_boot_ns) + offset);
+  e.pid = h.pid;
+  e.tid = h.tid;
+  e.ppid = h.ppid;
+  e.uid = h.uid;
+  e.gid = h.gid;
+  e.loginuid = h.loginuid;
+  e.cgroup_id = h.cgroup_id;
+  e.comm.assign(UntilNul(std::string_view(h.comm, sizeof(h.comm))));
+}
+
+EventType OpenType(uint16_t syscall) {
+  switch (syscall) {
+    case VIGIL_SYS_OPEN: return EventType::kOpen;
+    case VIGIL_SYS_OPENAT: return EventType::kOpenat;
+    case VIGIL_SYS_OPENAT2: return EventType::kOpenat2;
+    case VIGIL_SYS_CREAT: return EventType::kCreat;
+    default: return EventType::kUnknown;
+  }
+}
+
+}  // namespace
+
+void ComponentsToPath(std::string_view components, std::string& out) {
+  out.clear();
+  // Walk backwards over NUL-terminated names: root-most component is last.
+  std::size_t end = components.size();
+  while (end > 0 && components[end - 1] == '\0') --end;
+  while (end > 0) {
+    std::size_t start = components.rfind('\0', end - 1);
+    start = start == std::string_view::npos ? 0 : start + 1;
+    out += '/';
+    out.append(components.substr(start, end - start));
+    if (start == 0) break;
+    end = start - 1;
+  }
+  if (out.empty()) out = "/";
+}
+
+Status DecodeRecord(std::span<const uint8_t> record, int64_t offset, Event& e) {
+  vigil_header h;
+  if (!Fixed(record, h)) return Fail("record of {} bytes is shorter than a header", record.size());
+  if (h.abi_version != VIGIL_ABI_VERSION) {
+    return Fail("record ABI version {} (expected {})", h.abi_version, VIGIL_ABI_VERSION);
+  }
+  e.Reset();
+  Header(h, offset, e);
+  switch (h.type) {
+    case VIGIL_EV_EXEC: {
+      vigil_exec x;
+      if (!Fixed(record, x)) return Fail("short exec record");
+      Cursor c(record, sizeof(x));
+      std::string_view exe, args, cwd, cgroup, filename;
+      if (!c.Take(x.exe_len, exe) || !c.Take(x.args_len, args) || !c.Take(x.cwd_len, cwd) ||
+          !c.Take(x.cgroup_len, cgroup) || !c.Take(x.filename_len, filename)) {
+        return Fail("exec record lengths exceed the record");
+      }
+      e.type = EventType::kExecve;
+      e.tty = x.tty;
+      ComponentsToPath(exe, e.exe_path);
+      ComponentsToPath(cwd, e.cwd);
+      if (!cgroup.empty()) ComponentsToPath(cgroup, e.cgroup_path);
+      e.exe_filename.assign(UntilNul(filename));
+      while (!args.empty() && args.back() == '\0') args.remove_suffix(1);
+      if (!args.empty()) {
+        for (auto arg : Split(args, '\0')) e.args.emplace_back(arg);
+      }
+      e.path_truncated = (x.path_flags & VIGIL_PATH_TRUNCATED) != 0;
+      return {};
+    }
+    case VIGIL_EV_FORK: {
+      vigil_fork f;
+      if (!Fixed(record, f)) return Fail("short fork record");
+      Cursor c(record, sizeof(f));
+      std::string_view cgroup;
+      if (!c.Take(f.cgroup_len, cgroup)) return Fail("fork record lengths exceed the record");
+      e.type = EventType::kClone;
+      if (!cgroup.empty()) ComponentsToPath(cgroup, e.cgroup_path);
+      return {};
+    }
+    case VIGIL_EV_EXIT: {
+      vigil_exit x;
+      if (!Fixed(record, x)) return Fail("short exit record");
+      e.type = EventType::kProcExit;
+      e.exit_code = x.exit_code;
+      return {};
+    }
+    case VIGIL_EV_OPEN: {
+      vigil_open o;
+      if (!Fixed(record, o)) return Fail("short open record");
+      e.type = OpenType(o.syscall);
+      if (e.type == EventType::kUnknown) return Fail("open record with unknown syscall {}", o.syscall);
+      Cursor c(record, sizeof(o));
+      std::string_view raw, path;
+      if (!c.Take(o.raw_len, raw) || !c.Take(o.path_len, path)) {
+        return Fail("open record lengths exceed the record");
+      }
+      e.ret = o.ret;
+      e.open_flags = o.flags;
+      e.open_mode = o.mode;
+      e.dirfd = o.dirfd;
+      e.file_mode = o.file_mode;
+      e.path_raw.assign(UntilNul(raw));
+      if (o.path_flags & VIGIL_PATH_RESOLVED) ComponentsToPath(path, e.path);
+      e.path_truncated = (o.path_flags & VIGIL_PATH_TRUNCATED) != 0;
+      return {};
+    }
+    default:
+      return Fail("unknown record type {}", h.type);
+  }
+}
+
+}  // namespace vigil::sensor

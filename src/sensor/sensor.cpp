@@ -1,0 +1,165 @@
+#include "sensor/sensor.h"
+
+#include <linux/types.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <vector>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "sensor/decode.h"
+#include "vigil.skel.h"
+
+extern "C" {
+#include "shared/events.h"
+}
+
+namespace vigil::sensor {
+namespace {
+
+int LibbpfPrint(enum libbpf_print_level level, const char* format, va_list args) {
+  if (level == LIBBPF_DEBUG) return 0;
+  char buffer[4096];
+  int n = vsnprintf(buffer, sizeof(buffer), format, args);
+  std::string_view text(buffer, n > 0 ? std::min<std::size_t>(n, sizeof(buffer) - 1) : 0);
+  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  if (level == LIBBPF_WARN) {
+    log::Warning("libbpf: {}", text);
+  } else {
+    log::Debug("libbpf: {}", text);
+  }
+  return 0;
+}
+
+bool Exists(const char* path) {
+  struct stat st {};
+  return ::stat(path, &st) == 0;
+}
+
+// Per-syscall tracepoints are found through tracefs; a fresh host may not have it mounted.
+Status EnsureTracefs() {
+  if (Exists("/sys/kernel/tracing/events") || Exists("/sys/kernel/debug/tracing/events")) return {};
+  if (::mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, nullptr) != 0) {
+    return Fail("mount tracefs on /sys/kernel/tracing: {}", ErrnoText(errno));
+  }
+  log::Info("mounted tracefs on /sys/kernel/tracing");
+  return {};
+}
+
+uint64_t SumPerCpu(int map_fd, uint32_t key) {
+  int cpus = libbpf_num_possible_cpus();
+  if (cpus <= 0) return 0;
+  std::vector<uint64_t> values(static_cast<std::size_t>(cpus));
+  if (bpf_map_lookup_elem(map_fd, &key, values.data()) != 0) return 0;
+  uint64_t sum = 0;
+  for (auto v : values) sum += v;
+  return sum;
+}
+
+}  // namespace
+
+struct Sensor::Impl {
+  vigil_bpf* skel = nullptr;
+  ring_buffer* ring = nullptr;
+  int64_t boot_to_wall = 0;
+  const Handler* handler = nullptr;
+  Event event;
+  uint64_t decoded = 0;
+  uint64_t decode_errors = 0;
+  std::string attached;
+
+  ~Impl() {
+    if (ring) ring_buffer__free(ring);
+    if (skel) vigil_bpf__destroy(skel);
+  }
+
+  static int OnRecord(void* ctx, void* data, size_t size) {
+    auto* self = static_cast<Impl*>(ctx);
+    auto status = DecodeRecord({static_cast<const uint8_t*>(data), size}, self->boot_to_wall,
+                               self->event);
+    if (!status) {
+      if (self->decode_errors++ < 10) log::Warning("sensor: undecodable record: {}", status.error().message);
+      return 0;
+    }
+    ++self->decoded;
+    (*self->handler)(self->event);
+    return 0;
+  }
+};
+
+Sensor::Sensor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Sensor::~Sensor() = default;
+
+Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
+  libbpf_set_print(LibbpfPrint);
+  if (!Exists("/sys/kernel/btf/vmlinux")) {
+    return Fail("this kernel has no BTF (/sys/kernel/btf/vmlinux): vigil's CO-RE sensor needs it");
+  }
+  if (options.opens) {
+    if (auto s = EnsureTracefs(); !s) return Fail(s.error());
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->skel = vigil_bpf__open();
+  if (!impl->skel) return Fail("open BPF object: {}", ErrnoText(errno));
+  vigil_bpf* skel = impl->skel;
+  skel->rodata->vigil_self_tgid = static_cast<uint32_t>(getpid());
+  // The ring buffer size must be a power of two multiple of the page size.
+  std::size_t ring = 1u << 16;
+  while (ring < options.ring_buffer_bytes) ring <<= 1;
+  bpf_map__set_max_entries(skel->maps.events, static_cast<uint32_t>(ring));
+
+  bpf_program* open_programs[] = {
+      skel->progs.vigil_enter_open,    skel->progs.vigil_exit_open,
+      skel->progs.vigil_enter_openat,  skel->progs.vigil_exit_openat,
+      skel->progs.vigil_enter_openat2, skel->progs.vigil_exit_openat2,
+      skel->progs.vigil_enter_creat,   skel->progs.vigil_exit_creat,
+  };
+  for (auto* prog : open_programs) {
+    bpf_program__set_autoload(prog, options.opens);
+  }
+  if (int err = vigil_bpf__load(skel); err != 0) {
+    return Fail("load BPF programs: {} (run as root on a kernel with BPF and BTF; the libbpf "
+                "messages above say which program the verifier refused)", ErrnoText(-err));
+  }
+  if (int err = vigil_bpf__attach(skel); err != 0) {
+    return Fail("attach BPF programs: {}", ErrnoText(-err));
+  }
+  impl->ring = ring_buffer__new(bpf_map__fd(skel->maps.events), &Impl::OnRecord, impl.get(), nullptr);
+  if (!impl->ring) return Fail("open ring buffer: {}", ErrnoText(errno));
+  impl->boot_to_wall = BootToWallOffsetNs();
+  impl->attached = "sched_process_exec sched_process_fork sched_process_exit";
+  if (options.opens) impl->attached += " open openat openat2 creat";
+  return std::unique_ptr<Sensor>(new Sensor(std::move(impl)));
+}
+
+Result<int> Sensor::Poll(int timeout_ms, const Handler& handler) {
+  impl_->handler = &handler;
+  int n = ring_buffer__poll(impl_->ring, timeout_ms);
+  impl_->handler = nullptr;
+  if (n < 0 && n != -EINTR) return Fail("poll ring buffer: {}", ErrnoText(-n));
+  return n < 0 ? 0 : n;
+}
+
+SensorStats Sensor::Stats() const {
+  SensorStats stats;
+  int sent_fd = bpf_map__fd(impl_->skel->maps.sent_counts);
+  int drop_fd = bpf_map__fd(impl_->skel->maps.drop_counts);
+  for (uint32_t type = 0; type < VIGIL_EV_MAX; ++type) {
+    stats.kernel_sent += SumPerCpu(sent_fd, type);
+    stats.kernel_dropped += SumPerCpu(drop_fd, type);
+  }
+  stats.decoded = impl_->decoded;
+  stats.decode_errors = impl_->decode_errors;
+  return stats;
+}
+
+std::string Sensor::AttachedSummary() const { return impl_->attached; }
+
+}  // namespace vigil::sensor

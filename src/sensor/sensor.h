@@ -1,0 +1,55 @@
+// The eBPF sensor: loads bpf/vigil.bpf.c through its skeleton, attaches what is needed, and
+// turns ring-buffer records into Events. The only code in vigil that includes libbpf.
+//
+// Not thread-safe: one thread opens, polls and closes it.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "events/event.h"
+
+namespace vigil::sensor {
+
+struct SensorOptions {
+  // Attach the open family (open, openat, openat2, creat). Process lifecycle (exec, fork,
+  // exit) is always attached: the process table needs it.
+  bool opens = true;
+  std::size_t ring_buffer_bytes = 16u << 20;
+};
+
+struct SensorStats {
+  uint64_t kernel_sent = 0;     // records the kernel put into the ring buffer
+  uint64_t kernel_dropped = 0;  // records lost because the ring buffer was full
+  uint64_t decoded = 0;
+  uint64_t decode_errors = 0;
+};
+
+class Sensor {
+ public:
+  using Handler = std::function<void(Event&)>;
+
+  // Loads and attaches. Errors name the step and the kernel's reason.
+  static Result<std::unique_ptr<Sensor>> Open(const SensorOptions& options);
+  ~Sensor();
+  Sensor(const Sensor&) = delete;
+  Sensor& operator=(const Sensor&) = delete;
+
+  // Waits up to `timeout_ms` for records and hands each, decoded, to `handler` (on this
+  // thread; the Event is reused for the next record). Returns the number of records.
+  Result<int> Poll(int timeout_ms, const Handler& handler);
+  SensorStats Stats() const;
+  // Which programs are attached, for the "ready" line: "exec fork exit open openat …".
+  std::string AttachedSummary() const;
+
+ private:
+  struct Impl;
+  explicit Sensor(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil::sensor

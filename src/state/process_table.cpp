@@ -1,0 +1,122 @@
+#include "state/process_table.h"
+
+#include <fcntl.h>
+
+#include "common/paths.h"
+#include "common/strings.h"
+#include "events/container.h"
+#include "state/container_id.h"
+
+namespace vigil {
+
+std::string BuildCmdline(std::string_view comm, const std::vector<std::string>& args) {
+  std::string out(comm);
+  for (const auto& a : args) {
+    out += ' ';
+    out += a;
+  }
+  return out;
+}
+
+const Process* ProcessTable::Find(uint32_t pid) const {
+  auto it = processes_.find(pid);
+  return it == processes_.end() ? nullptr : &it->second;
+}
+
+const Process* ProcessTable::Ancestor(const Process& process, int generation) const {
+  const Process* current = &process;
+  for (int i = 0; i < generation && current; ++i) {
+    if (current->ppid == 0 || current->ppid == current->pid) return nullptr;
+    current = Find(current->ppid);
+  }
+  return current;
+}
+
+void ProcessTable::AssignContainer(Process& p, const Event& event) {
+  if (!event.cgroup_path.empty() || event.type == EventType::kProcInfo ||
+      event.type == EventType::kExecve || event.type == EventType::kClone) {
+    auto found = ContainerFromCgroupPath(event.cgroup_path);
+    p.container_id = found ? found->ShortId() : std::string(kHostContainerId);
+    if (event.cgroup_id != 0) cgroup_containers_[event.cgroup_id] = p.container_id;
+    p.cgroup_id = event.cgroup_id;
+    return;
+  }
+  if (event.cgroup_id == p.cgroup_id && !p.container_id.empty()) return;
+  // The process moved to another cgroup (runc moves its init before exec) or is new to us.
+  auto known = cgroup_containers_.find(event.cgroup_id);
+  if (known != cgroup_containers_.end()) {
+    p.container_id = known->second;
+    p.cgroup_id = event.cgroup_id;
+  } else if (p.container_id.empty()) {
+    p.container_id = std::string(kHostContainerId);
+  }
+}
+
+void ProcessTable::ApplyImage(Process& p, const Event& event) {
+  p.exe = event.args.empty() ? event.exe_filename : event.args.front();
+  p.exepath = event.exe_path;
+  p.args.assign(event.args.size() > 1 ? event.args.begin() + 1 : event.args.end(),
+                event.args.end());
+  p.args_joined = Join(p.args, " ");
+  p.cmdline = BuildCmdline(p.comm, p.args);
+  p.cwd = event.cwd;
+  p.tty = event.tty;
+  p.exec_ns = event.ts_ns;
+}
+
+Process& ProcessTable::Upsert(const Event& event) {
+  auto [it, inserted] = processes_.try_emplace(event.pid);
+  Process& p = it->second;
+  if (inserted) {
+    p.pid = event.pid;
+    p.exec_ns = event.ts_ns;
+  }
+  return p;
+}
+
+const Process* ProcessTable::Apply(Event& event) {
+  if (event.type == EventType::kClone) {
+    // A new process starts as a copy of its parent.
+    Process child;
+    if (const Process* parent = Find(event.ppid)) child = *parent;
+    child.pid = event.pid;
+    child.exited = false;
+    child.exit_ns = 0;
+    child.exec_ns = event.ts_ns;
+    processes_[event.pid] = std::move(child);
+  }
+  Process& p = Upsert(event);
+  // Identity as of this event: the kernel is the authority (setuid, reparenting, renames).
+  p.ppid = event.ppid;
+  p.uid = event.uid;
+  p.gid = event.gid;
+  p.loginuid = event.loginuid;
+  if (!event.comm.empty() && p.comm != event.comm) {
+    p.comm = event.comm;
+    p.cmdline = BuildCmdline(p.comm, p.args);
+  }
+  AssignContainer(p, event);
+  if (IsProcessImage(event.type)) {
+    ApplyImage(p, event);
+  } else if (event.type == EventType::kProcExit) {
+    p.exited = true;
+    p.exit_ns = event.ts_ns;
+  } else if (IsOpenFamily(event.type) && event.path.empty() && !event.path_raw.empty()) {
+    // The kernel resolved nothing (the open failed): resolve what the program asked for.
+    if (event.path_raw.front() == '/') {
+      event.path = NormalizePath(event.path_raw);
+    } else if (event.dirfd == AT_FDCWD && !p.cwd.empty()) {
+      event.path = AbsolutePath(p.cwd, event.path_raw);
+    }
+  }
+  return &p;
+}
+
+void ProcessTable::Sweep(uint64_t now_ns) {
+  std::erase_if(processes_, [now_ns](const auto& entry) {
+    const Process& p = entry.second;
+    return p.exited && now_ns > p.exit_ns + kExitedRetentionNs;
+  });
+}
+
+}  // namespace vigil

@@ -1,0 +1,67 @@
+// The process table: what vigil knows of every live process (and of recently exited ones, so
+// that ancestry still resolves for their children's last events). Seeded from /proc at start
+// (kProcInfo events) and kept current by exec, clone and exit events.
+//
+// Single-threaded: owned and used by the event loop only.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "events/event.h"
+
+namespace vigil {
+
+struct Process {
+  uint32_t pid = 0;
+  uint32_t ppid = 0;
+  std::string comm;     // proc.name: the kernel's task comm (15 characters at most)
+  std::string exe;      // proc.exe: argv[0]
+  std::string exepath;  // proc.exepath: the executed file, symlinks resolved
+  std::vector<std::string> args;  // argv[1..]
+  std::string args_joined;        // proc.args
+  std::string cmdline;            // proc.cmdline: comm and args, space separated (as Falco)
+  std::string cwd;
+  uint32_t uid = 0;
+  uint32_t gid = 0;
+  uint32_t loginuid = kNoLoginUid;
+  uint32_t tty = 0;
+  uint64_t cgroup_id = 0;
+  std::string container_id;  // 12 hex characters, or "host"
+  uint64_t exec_ns = 0;      // when the current image started
+  bool exited = false;
+  uint64_t exit_ns = 0;
+};
+
+class ProcessTable {
+ public:
+  // Exited processes are kept this long after their exit for late lookups.
+  static constexpr uint64_t kExitedRetentionNs = 10'000'000'000ull;
+
+  // Updates the table from an event and returns the event's process (never null after).
+  // For open events it also completes `event.path` lexically when the kernel could not.
+  const Process* Apply(Event& event);
+
+  const Process* Find(uint32_t pid) const;
+  // The Nth ancestor: 0 is the process itself, 1 its parent. Null when unknown.
+  const Process* Ancestor(const Process& process, int generation) const;
+  // Forgets processes that exited more than kExitedRetentionNs before `now_ns`.
+  void Sweep(uint64_t now_ns);
+  std::size_t size() const { return processes_.size(); }
+
+ private:
+  Process& Upsert(const Event& event);
+  void ApplyImage(Process& p, const Event& event);
+  void AssignContainer(Process& p, const Event& event);
+
+  std::unordered_map<uint32_t, Process> processes_;
+  // cgroup id -> container id, learned from events that carried a cgroup path.
+  std::unordered_map<uint64_t, std::string> cgroup_containers_;
+};
+
+// Falco's proc.cmdline: the name, then the arguments after argv[0], space separated.
+std::string BuildCmdline(std::string_view comm, const std::vector<std::string>& args);
+
+}  // namespace vigil

@@ -1,0 +1,112 @@
+"""`vigil run` against real containers: the seed's two reference alerts, path resolution,
+container identity, silence for benign work, and the host."""
+import subprocess
+import time
+import unittest
+
+import harness
+from harness import field
+
+
+class RunTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        harness.require_root_and_docker(cls)
+        harness.build_image()
+        cls.agent = harness.Agent("run", "-o", "json")
+        cls.agent.wait_ready()
+
+    @classmethod
+    def tearDownClass(cls):
+        code = cls.agent.stop()
+        assert code == 0, "vigil exited with %s:\n%s" % (code, "\n".join(cls.agent.stderr))
+
+    def alerts_for(self, cid, rule=None, timeout=15):
+        return self.agent.wait_for(
+            lambda a: field(a, "container.id") == cid and (rule is None or a["rule"] == rule),
+            timeout)
+
+    def test_cat_shadow_in_container(self):
+        cid = harness.docker_run("cat", "/etc/shadow")
+        alerts = self.alerts_for(cid, "Read sensitive file untrusted")
+        self.assertEqual(len(alerts), 1, self.agent.alerts())
+        a = alerts[0]
+        self.assertEqual(a["priority"], "Warning")
+        self.assertEqual(a["source"], "syscall")
+        self.assertEqual(field(a, "container.id"), cid)
+        self.assertEqual(field(a, "container.image.repository"), harness.IMAGE)
+        self.assertEqual(field(a, "fd.name"), "/etc/shadow")
+        self.assertEqual(field(a, "proc.name"), "cat")
+        self.assertEqual(field(a, "proc.cmdline"), "cat /etc/shadow")
+        self.assertEqual(field(a, "user.name"), "root")
+        self.assertEqual(field(a, "user.loginuid"), -1)
+        self.assertIn("Sensitive file opened for reading by non-trusted program (user=root",
+                      a["output"])
+        self.assertIn("container_id=%s image=%s)" % (cid, harness.IMAGE), a["output"])
+        self.assertRegex(a["time"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z$")
+        # Exactly one: wait a little longer for duplicates.
+        time.sleep(1)
+        self.assertEqual(len(self.alerts_for(cid, timeout=0.1)), 1)
+
+    def test_touch_bin_in_container(self):
+        cid = harness.docker_run("touch", "/bin/test")
+        alerts = self.alerts_for(cid, "Write below binary dir")
+        self.assertEqual(len(alerts), 1, self.agent.alerts())
+        a = alerts[0]
+        self.assertEqual(a["priority"], "Error")
+        self.assertEqual(field(a, "fd.name"), "/bin/test")
+        self.assertEqual(field(a, "proc.cmdline"), "touch /bin/test")
+        self.assertIn("File below a known binary directory opened for writing", a["output"])
+
+    def test_relative_path_resolves(self):
+        # "; true" keeps sh alive (busybox sh execs a last simple command in place).
+        cid = harness.docker_run("sh", "-c", "cd /etc && cat shadow; true")
+        alerts = self.alerts_for(cid, "Read sensitive file untrusted")
+        self.assertEqual(len(alerts), 1, self.agent.alerts())
+        self.assertEqual(field(alerts[0], "fd.name"), "/etc/shadow")
+        self.assertEqual(field(alerts[0], "proc.cmdline"), "cat shadow")
+        self.assertEqual(field(alerts[0], "proc.pname"), "sh")
+
+    def test_dotdot_path_resolves(self):
+        cid = harness.docker_run("cat", "/tmp/../etc/shadow")
+        alerts = self.alerts_for(cid, "Read sensitive file untrusted")
+        self.assertEqual(len(alerts), 1, self.agent.alerts())
+        self.assertEqual(field(alerts[0], "fd.name"), "/etc/shadow")
+
+    def test_symlink_resolves_to_the_real_file(self):
+        # The kernel's struct file names the file actually opened, not the link.
+        cid = harness.docker_run("sh", "-c", "ln -s /etc/shadow /tmp/innocent; cat /tmp/innocent")
+        alerts = self.alerts_for(cid, "Read sensitive file untrusted")
+        self.assertEqual(len(alerts), 1, self.agent.alerts())
+        self.assertEqual(field(alerts[0], "fd.name"), "/etc/shadow")
+
+    def test_non_root_user_name_from_the_container(self):
+        # uid 33 is "www" only in the container's own /etc/passwd; the host has no such name.
+        cid = harness.docker_run("cat", "/etc/sudoers", user="33:33")
+        alerts = self.alerts_for(cid, "Read sensitive file untrusted")
+        self.assertEqual(len(alerts), 1, self.agent.alerts())
+        self.assertEqual(field(alerts[0], "user.name"), "www")
+        self.assertIn("user=www ", alerts[0]["output"])
+
+    def test_failed_open_is_not_a_read(self):
+        # uid 33 cannot open the 0640 root-owned shadow: nothing was read, no alert.
+        cid = harness.docker_run("cat", "/etc/shadow", user="33:33")
+        time.sleep(2)
+        self.assertEqual(self.alerts_for(cid, timeout=0.1), [])
+
+    def test_benign_container_is_silent(self):
+        cid = harness.docker_run("sh", "-c", "ls /; cat /etc/passwd; echo hi >/tmp/x")
+        time.sleep(3)
+        self.assertEqual(self.alerts_for(cid, timeout=0.1), [])
+
+    def test_host_process_is_host(self):
+        subprocess.run(["cat", "/etc/shadow"], check=True, capture_output=True)
+        alerts = self.agent.wait_for(
+            lambda a: field(a, "container.id") == "host" and field(a, "proc.name") == "cat"
+            and field(a, "fd.name") == "/etc/shadow")
+        self.assertTrue(alerts, self.agent.alerts())
+        self.assertIsNone(field(alerts[0], "container.image.repository"))
+
+
+if __name__ == "__main__":
+    harness.main()

@@ -1,0 +1,134 @@
+// Shared by the rules tests: loads rules from text and evaluates synthetic events against them
+// with real state tables — no kernel needed.
+#pragma once
+
+#include <fcntl.h>
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "rules/loader.h"
+#include "rules/ruleset.h"
+
+namespace vigil::rules::testing_support {
+
+inline const std::string kContainerFullId =
+    "e8904b80c959aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+struct Matched {
+  std::string rule;
+  std::string output;
+  std::vector<std::pair<std::string, FieldJsonValue>> fields;
+};
+
+class RulesHarness {
+ public:
+  RulesHarness() : users_(false), ctx_(&processes_, &containers_, &users_) {
+    ContainerInfo c;
+    c.id = kContainerFullId.substr(0, 12);
+    c.full_id = kContainerFullId;
+    c.name = "web";
+    c.image = "alpine:3.20";
+    c.image_repository = "alpine";
+    c.image_tag = "3.20";
+    c.labels = {{"app", "shop"}};
+    containers_.Put(c);
+    users_.Add({c.id, 0, "root"});
+    users_.Add({"host", 1000, "alice"});
+  }
+
+  // Loads rules from text; fails the test with every diagnostic if they do not load.
+  bool Load(const std::string& text, bool expect_ok = true) {
+    RuleLoader loader;
+    loader.AddText("test.yaml", text);
+    set_ = loader.Build();
+    diagnostics_.clear();
+    for (const auto& d : loader.diagnostics()) diagnostics_.push_back(FormatDiagnostic(d));
+    if (expect_ok && !set_) {
+      std::string all;
+      for (const auto& d : diagnostics_) all += d + "\n";
+      ADD_FAILURE() << "rules failed to load:\n" << all;
+    }
+    return set_ != nullptr;
+  }
+  bool LoadDefault() { return Load(std::string(DefaultRulesText())); }
+
+  // Builds a process chain: init(1) -> containerd-shim(50) -> sh(100) -> <comm>(pid).
+  void Spawn(uint32_t pid, const std::string& comm, std::vector<std::string> args,
+             bool in_container = true, uint32_t uid = 0) {
+    if (!processes_.Find(1)) {
+      Exec(1, 0, "systemd", {"/sbin/init"}, false, 0);
+      Exec(50, 1, "containerd-shim", {"containerd-shim"}, false, 0);
+      Exec(100, 50, "sh", {"sh", "-c", "x"}, in_container, 0);
+    }
+    Exec(pid, 100, comm, std::move(args), in_container, uid);
+  }
+
+  std::vector<Matched> Open(uint32_t pid, const std::string& path, int flags, int64_t ret = 3,
+                            uint32_t file_mode = 0100644) {
+    Event e;
+    e.type = EventType::kOpenat;
+    e.pid = e.tid = pid;
+    e.ppid = processes_.Find(pid) ? processes_.Find(pid)->ppid : 1;
+    e.uid = processes_.Find(pid) ? processes_.Find(pid)->uid : 0;
+    e.cgroup_id = processes_.Find(pid) ? processes_.Find(pid)->cgroup_id : 0;
+    e.comm = processes_.Find(pid) ? processes_.Find(pid)->comm : "";
+    e.ts_ns = 1'700'000'000'000'000'000ull;
+    e.open_flags = static_cast<uint32_t>(flags);
+    e.dirfd = AT_FDCWD;
+    e.ret = ret;
+    e.path_raw = path;
+    if (ret >= 0) {
+      e.path = path;
+      e.file_mode = file_mode;
+    }
+    return Evaluate(e);
+  }
+
+  std::vector<Matched> Evaluate(Event& e) {
+    e.num = ++events_;  // as the pipeline numbers them: never 0
+    const Process* p = processes_.Apply(e);
+    std::vector<Matched> out;
+    if (!set_) return out;
+    ctx_.Begin(&e, p);
+    set_->Match(ctx_, e.type, [&](const Rule& rule) {
+      Matched m;
+      m.rule = rule.name;
+      rule.output.Render(ctx_, m.output, m.fields);
+      out.push_back(std::move(m));
+    });
+    return out;
+  }
+
+  const std::vector<std::string>& diagnostics() const { return diagnostics_; }
+  RuleSet* set() { return set_.get(); }
+
+ private:
+  void Exec(uint32_t pid, uint32_t ppid, const std::string& comm, std::vector<std::string> args,
+            bool in_container, uint32_t uid) {
+    Event e;
+    e.type = EventType::kExecve;
+    e.pid = e.tid = pid;
+    e.ppid = ppid;
+    e.uid = uid;
+    e.comm = comm;
+    e.args = std::move(args);
+    e.exe_path = "/bin/" + comm;
+    e.cwd = "/";
+    e.cgroup_path = in_container ? "/docker/" + kContainerFullId : "";
+    e.cgroup_id = in_container ? 7 : 1;
+    Evaluate(e);
+  }
+
+  uint64_t events_ = 0;
+  ProcessTable processes_;
+  ContainerTable containers_;
+  UserDb users_;
+  EvalContext ctx_;
+  std::unique_ptr<RuleSet> set_;
+  std::vector<std::string> diagnostics_;
+};
+
+}  // namespace vigil::rules::testing_support

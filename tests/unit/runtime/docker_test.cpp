@@ -1,0 +1,70 @@
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "runtime/docker_client.h"
+#include "runtime/image_ref.h"
+
+namespace vigil {
+namespace {
+
+struct RefCase {
+  const char* input;
+  const char* repository;
+  const char* tag;
+  const char* digest;
+};
+
+class ImageRefTest : public testing::TestWithParam<RefCase> {};
+
+TEST_P(ImageRefTest, Splits) {
+  const auto& c = GetParam();
+  ImageRef ref = ParseImageRef(c.input);
+  EXPECT_EQ(ref.repository, c.repository) << c.input;
+  EXPECT_EQ(ref.tag, c.tag) << c.input;
+  EXPECT_EQ(ref.digest, c.digest) << c.input;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table, ImageRefTest,
+    testing::Values(RefCase{"alpine", "alpine", "latest", ""},
+                    RefCase{"alpine:3.20", "alpine", "3.20", ""},
+                    RefCase{"docker.io/library/nginx:1.27", "docker.io/library/nginx", "1.27", ""},
+                    RefCase{"localhost:5000/team/app", "localhost:5000/team/app", "latest", ""},
+                    RefCase{"localhost:5000/team/app:v2", "localhost:5000/team/app", "v2", ""},
+                    RefCase{"app@sha256:abcd", "app", "", "sha256:abcd"},
+                    RefCase{"app:1.0@sha256:abcd", "app", "1.0", "sha256:abcd"}));
+
+TEST(ContainerInfoFromInspectTest, ReadsTheFieldsVigilUses) {
+  auto inspect = nlohmann::json::parse(R"({
+    "Id": "e8904b80c959aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    "Name": "/web",
+    "Image": "sha256:1111",
+    "Config": {"Image": "alpine:3.20", "Labels": {"app": "shop", "n": 5}},
+    "HostConfig": {"Privileged": true}
+  })");
+  auto info = ContainerInfoFromInspect(inspect);
+  ASSERT_TRUE(info) << info.error().message;
+  EXPECT_EQ(info->id, "e8904b80c959");
+  EXPECT_EQ(info->name, "web");
+  EXPECT_EQ(info->image, "alpine:3.20");
+  EXPECT_EQ(info->image_repository, "alpine");
+  EXPECT_EQ(info->image_tag, "3.20");
+  EXPECT_EQ(info->image_id, "sha256:1111");
+  EXPECT_TRUE(info->privileged);
+  EXPECT_EQ(info->labels.size(), 1u);  // the non-string label is skipped
+}
+
+TEST(ContainerInfoFromInspectTest, HostileAnswersNeverCrash) {
+  for (const char* text : {"null", "[]", "{}", R"({"Id": 5})", R"({"Id": "short"})",
+                           R"({"Id": "e8904b80c959aaaa", "Config": [], "HostConfig": "x"})",
+                           R"({"Id": "e8904b80c959aaaa", "Config": {"Image": 7, "Labels": []}})"}) {
+    auto parsed = nlohmann::json::parse(text);
+    auto info = ContainerInfoFromInspect(parsed);  // may fail; must not throw
+    if (info) {
+      EXPECT_EQ(info->id, "e8904b80c959");
+    }
+  }
+}
+
+}  // namespace
+}  // namespace vigil

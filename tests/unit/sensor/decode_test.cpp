@@ -1,0 +1,140 @@
+#include "sensor/decode.h"
+
+#include <linux/types.h>
+
+#include <cstring>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+extern "C" {
+#include "shared/events.h"
+}
+
+namespace vigil::sensor {
+namespace {
+
+template <class Fixed>
+std::vector<uint8_t> Record(Fixed fixed, const std::string& tail) {
+  std::vector<uint8_t> bytes(sizeof(Fixed) + tail.size());
+  fixed.hdr.size = static_cast<uint32_t>(bytes.size());
+  std::memcpy(bytes.data(), &fixed, sizeof(Fixed));
+  std::memcpy(bytes.data() + sizeof(Fixed), tail.data(), tail.size());
+  return bytes;
+}
+
+vigil_header Header(uint16_t type) {
+  vigil_header h{};
+  h.type = type;
+  h.abi_version = VIGIL_ABI_VERSION;
+  h.ts_boot_ns = 1000;
+  h.pid = 42;
+  h.tid = 43;
+  h.ppid = 1;
+  h.uid = 0;
+  h.loginuid = 0xffffffff;
+  h.cgroup_id = 77;
+  std::strcpy(h.comm, "cat");
+  return h;
+}
+
+TEST(DecodeTest, ComponentsToPath) {
+  std::string out;
+  ComponentsToPath(std::string_view("shadow\0etc\0", 11), out);
+  EXPECT_EQ(out, "/etc/shadow");
+  ComponentsToPath("", out);
+  EXPECT_EQ(out, "/");
+  ComponentsToPath(std::string_view("x\0", 2), out);
+  EXPECT_EQ(out, "/x");
+}
+
+TEST(DecodeTest, Open) {
+  vigil_open o{};
+  o.hdr = Header(VIGIL_EV_OPEN);
+  o.ret = 3;
+  o.flags = 0;
+  o.dirfd = -100;
+  o.syscall = VIGIL_SYS_OPENAT;
+  o.file_mode = 0100644;
+  std::string raw("../etc/shadow\0", 14);
+  std::string path("shadow\0etc\0", 11);
+  o.raw_len = static_cast<uint16_t>(raw.size());
+  o.path_len = static_cast<uint16_t>(path.size());
+  o.path_flags = VIGIL_PATH_RESOLVED;
+  auto bytes = Record(o, raw + path);
+  Event e;
+  ASSERT_TRUE(DecodeRecord(bytes, 5000, e));
+  EXPECT_EQ(e.type, EventType::kOpenat);
+  EXPECT_EQ(e.ts_ns, 6000u);
+  EXPECT_EQ(e.pid, 42u);
+  EXPECT_EQ(e.comm, "cat");
+  EXPECT_EQ(e.path_raw, "../etc/shadow");
+  EXPECT_EQ(e.path, "/etc/shadow");
+  EXPECT_EQ(e.ret, 3);
+  EXPECT_EQ(e.cgroup_id, 77u);
+}
+
+TEST(DecodeTest, FailedOpenHasNoResolvedPath) {
+  vigil_open o{};
+  o.hdr = Header(VIGIL_EV_OPEN);
+  o.ret = -2;
+  o.syscall = VIGIL_SYS_OPEN;
+  std::string raw("/nope\0", 6);
+  o.raw_len = 6;
+  auto bytes = Record(o, raw);
+  Event e;
+  ASSERT_TRUE(DecodeRecord(bytes, 0, e));
+  EXPECT_EQ(e.type, EventType::kOpen);
+  EXPECT_EQ(e.path, "");
+  EXPECT_EQ(e.path_raw, "/nope");
+}
+
+TEST(DecodeTest, Exec) {
+  vigil_exec x{};
+  x.hdr = Header(VIGIL_EV_EXEC);
+  std::string exe("busybox\0bin\0", 12);
+  std::string args("cat\0/etc/shadow\0", 16);
+  std::string cwd("etc\0", 4);
+  std::string cgroup("9f54eda270f4\0docker\0", 20);
+  std::string filename("/bin/cat\0", 9);
+  x.exe_len = 12;
+  x.args_len = 16;
+  x.cwd_len = 4;
+  x.cgroup_len = 20;
+  x.filename_len = 9;
+  x.tty = 34816;
+  auto bytes = Record(x, exe + args + cwd + cgroup + filename);
+  Event e;
+  ASSERT_TRUE(DecodeRecord(bytes, 0, e));
+  EXPECT_EQ(e.type, EventType::kExecve);
+  EXPECT_EQ(e.exe_path, "/bin/busybox");
+  EXPECT_EQ(e.args, (std::vector<std::string>{"cat", "/etc/shadow"}));
+  EXPECT_EQ(e.cwd, "/etc");
+  EXPECT_EQ(e.cgroup_path, "/docker/9f54eda270f4");
+  EXPECT_EQ(e.exe_filename, "/bin/cat");
+  EXPECT_EQ(e.tty, 34816u);
+}
+
+TEST(DecodeTest, RejectsInconsistentRecords) {
+  Event e;
+  std::vector<uint8_t> tiny(8, 0);
+  EXPECT_FALSE(DecodeRecord(tiny, 0, e));
+  vigil_exec x{};
+  x.hdr = Header(VIGIL_EV_EXEC);
+  x.args_len = 4000;  // more than the record holds
+  auto bytes = Record(x, "abc");
+  EXPECT_FALSE(DecodeRecord(bytes, 0, e));
+  vigil_exit y{};
+  y.hdr = Header(99);
+  EXPECT_FALSE(DecodeRecord(Record(y, ""), 0, e));
+  y.hdr = Header(VIGIL_EV_EXIT);
+  y.hdr.abi_version = 12;
+  EXPECT_FALSE(DecodeRecord(Record(y, ""), 0, e));
+  vigil_open o{};
+  o.hdr = Header(VIGIL_EV_OPEN);
+  o.syscall = 77;
+  EXPECT_FALSE(DecodeRecord(Record(o, ""), 0, e));
+}
+
+}  // namespace
+}  // namespace vigil::sensor

@@ -1,0 +1,110 @@
+#include "state/process_table.h"
+
+#include <fcntl.h>
+
+#include <gtest/gtest.h>
+
+namespace vigil {
+namespace {
+
+const std::string kId = "e8904b80c9591111111111111111111111111111111111111111111111111111";
+
+Event Exec(uint32_t pid, uint32_t ppid, std::string comm, std::vector<std::string> args,
+           std::string cgroup = "") {
+  Event e;
+  e.type = EventType::kExecve;
+  e.pid = e.tid = pid;
+  e.ppid = ppid;
+  e.comm = std::move(comm);
+  e.args = std::move(args);
+  e.exe_path = "/bin/busybox";
+  e.cwd = "/root";
+  e.cgroup_id = cgroup.empty() ? 1 : 2;
+  e.cgroup_path = std::move(cgroup);
+  return e;
+}
+
+TEST(ProcessTableTest, ExecDefinesTheProcess) {
+  ProcessTable table;
+  Event e = Exec(10, 1, "cat", {"cat", "/etc/shadow"});
+  const Process* p = table.Apply(e);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->comm, "cat");
+  EXPECT_EQ(p->exe, "cat");
+  EXPECT_EQ(p->exepath, "/bin/busybox");
+  EXPECT_EQ(p->cmdline, "cat /etc/shadow");
+  EXPECT_EQ(p->args_joined, "/etc/shadow");
+  EXPECT_EQ(p->cwd, "/root");
+  EXPECT_EQ(p->container_id, "host");
+}
+
+TEST(ProcessTableTest, ContainerFromTheExecCgroup) {
+  ProcessTable table;
+  Event e = Exec(10, 1, "cat", {"cat"}, "/docker/" + kId);
+  EXPECT_EQ(table.Apply(e)->container_id, "e8904b80c959");
+  // A later event carrying only the cgroup id resolves through what the exec taught.
+  Event open;
+  open.type = EventType::kOpenat;
+  open.pid = 11;
+  open.ppid = 10;
+  open.cgroup_id = e.cgroup_id;
+  EXPECT_EQ(table.Apply(open)->container_id, "e8904b80c959");
+}
+
+TEST(ProcessTableTest, AncestryThroughForkAndExec) {
+  ProcessTable table;
+  Event init = Exec(1, 0, "systemd", {"/sbin/init"});
+  table.Apply(init);
+  Event shell = Exec(100, 1, "bash", {"bash"});
+  table.Apply(shell);
+  Event fork;
+  fork.type = EventType::kClone;
+  fork.pid = fork.tid = 200;
+  fork.ppid = 100;
+  fork.comm = "bash";
+  const Process* child = table.Apply(fork);
+  EXPECT_EQ(child->cmdline, "bash");  // a fork starts as a copy of its parent
+  Event exec = Exec(200, 100, "cat", {"cat", "x"});
+  const Process* cat = table.Apply(exec);
+  ASSERT_NE(table.Ancestor(*cat, 1), nullptr);
+  EXPECT_EQ(table.Ancestor(*cat, 0)->comm, "cat");
+  EXPECT_EQ(table.Ancestor(*cat, 1)->comm, "bash");
+  EXPECT_EQ(table.Ancestor(*cat, 2)->comm, "systemd");
+  EXPECT_EQ(table.Ancestor(*cat, 3), nullptr);
+}
+
+TEST(ProcessTableTest, ExitedProcessesAreSweptAfterRetention) {
+  ProcessTable table;
+  Event e = Exec(10, 1, "cat", {"cat"});
+  e.ts_ns = 1'000;
+  table.Apply(e);
+  Event exit;
+  exit.type = EventType::kProcExit;
+  exit.pid = 10;
+  exit.ppid = 1;
+  exit.ts_ns = 2'000;
+  table.Apply(exit);
+  table.Sweep(2'000 + ProcessTable::kExitedRetentionNs / 2);
+  EXPECT_NE(table.Find(10), nullptr);  // still there for its children's late events
+  table.Sweep(2'000 + ProcessTable::kExitedRetentionNs + 1);
+  EXPECT_EQ(table.Find(10), nullptr);
+}
+
+TEST(ProcessTableTest, FailedOpenResolvedAgainstCwd) {
+  ProcessTable table;
+  Event e = Exec(10, 1, "cat", {"cat"});
+  e.cwd = "/etc";
+  table.Apply(e);
+  Event open;
+  open.type = EventType::kOpenat;
+  open.pid = 10;
+  open.ppid = 1;
+  open.ret = -2;
+  open.dirfd = AT_FDCWD;
+  open.path_raw = "../etc/./shadow";
+  table.Apply(open);
+  EXPECT_EQ(open.path, "/etc/shadow");
+}
+
+}  // namespace
+}  // namespace vigil
