@@ -176,10 +176,27 @@ int Replay(const std::string& capture_path, const std::vector<std::string>& rule
   auto rule_set = LoadRulesOrReport(rule_files);
   if (!rule_set) return 1;
   rule_set->SetMinimumPriority(min_priority);
-  auto reader = CaptureReader::Open(capture_path);
-  if (!reader) {
-    fmt::print(stderr, "vigil: {}\n", reader.error().message);
-    return 1;
+  // Pass 1 checks the whole file and gathers the facts (container metadata, user names): they
+  // may be recorded after the first events that need them, since metadata arrives from the
+  // engine asynchronously. A damaged file is rejected before any alert is printed.
+  std::vector<ContainerInfo> containers;
+  std::vector<UserInfo> users;
+  {
+    auto reader = CaptureReader::Open(capture_path);
+    if (!reader) {
+      fmt::print(stderr, "vigil: {}\n", reader.error().message);
+      return 1;
+    }
+    while (true) {
+      auto record = (*reader)->Next();
+      if (!record) {
+        fmt::print(stderr, "vigil: {}\n", record.error().message);
+        return 1;
+      }
+      if (!*record) break;
+      if (auto* c = std::get_if<ContainerInfo>(&**record)) containers.push_back(std::move(*c));
+      if (auto* u = std::get_if<UserInfo>(&**record)) users.push_back(std::move(*u));
+    }
   }
   output::StreamSink sink(stdout, output == "json" ? output::Format::kJson : output::Format::kText);
   PipelineOptions options;
@@ -188,31 +205,30 @@ int Replay(const std::string& capture_path, const std::vector<std::string>& rule
   options.live = false;
   options.hostname = Hostname();
   EventPipeline pipeline(options);
+  for (const auto& c : containers) pipeline.AddContainer(c);
+  for (const auto& u : users) pipeline.AddUser(u);
+
+  // Pass 2 evaluates the events in order.
+  auto reader = CaptureReader::Open(capture_path);
+  if (!reader) {
+    fmt::print(stderr, "vigil: {}\n", reader.error().message);
+    return 1;
+  }
   uint64_t last_sweep = 0;
   while (true) {
     auto record = (*reader)->Next();
     if (!record) {
-      sink.Flush();
       fmt::print(stderr, "vigil: {}\n", record.error().message);
       return 1;
     }
     if (!*record) break;
-    std::visit(
-        [&](auto& r) {
-          using T = std::decay_t<decltype(r)>;
-          if constexpr (std::is_same_v<T, Event>) {
-            pipeline.Handle(r);
-            if (r.ts_ns > last_sweep + 1'000'000'000ull) {
-              pipeline.Tick(r.ts_ns);
-              last_sweep = r.ts_ns;
-            }
-          } else if constexpr (std::is_same_v<T, ContainerInfo>) {
-            pipeline.AddContainer(r);
-          } else {
-            pipeline.AddUser(r);
-          }
-        },
-        **record);
+    auto* event = std::get_if<Event>(&**record);
+    if (!event) continue;
+    pipeline.Handle(*event);
+    if (event->ts_ns > last_sweep + 1'000'000'000ull) {
+      pipeline.Tick(event->ts_ns);
+      last_sweep = event->ts_ns;
+    }
   }
   sink.Flush();
   log::Info("replayed {} events: {} alerts", pipeline.events(), pipeline.alerts());

@@ -10,7 +10,7 @@ EventPipeline::EventPipeline(PipelineOptions options)
       users_(options_.live),
       ctx_(&processes_, &containers_, &users_) {
   if (options_.capture) {
-    users_.OnResolved([this](const UserInfo& user) { Record(options_.capture->Write(user)); });
+    users_.OnLoaded([this](const UserInfo& user) { Record(options_.capture->Write(user)); });
   }
 }
 
@@ -23,6 +23,8 @@ void EventPipeline::Record(const Status& status) {
 
 void EventPipeline::AddContainer(const ContainerInfo& info) {
   if (options_.capture) Record(options_.capture->Write(info));
+  // Its processes may all be gone before one could be read through /proc: its files can.
+  if (options_.live) users_.LoadContainerFromDirs(info.id, info.rootfs_dirs);
   containers_.Put(info);
 }
 
@@ -52,7 +54,8 @@ void EventPipeline::Handle(Event& event) {
   const vigil::Process* process = processes_.Apply(event);
   if (IsProcessImage(event.type) || event.type == EventType::kClone) NoteContainer(*process, event);
   if (options_.capture) {
-    // Resolve the user now, so its name is recorded before the event that needs it.
+    // Load the host's users now, so the capture records them (containers' are recorded as
+    // their tables load).
     if (IsProcessImage(event.type)) users_.Name(process->container_id, event.uid);
     Record(options_.capture->Write(event));
   }

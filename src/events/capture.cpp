@@ -85,6 +85,8 @@ void EncodeContainer(const ContainerInfo& c, std::string& out) {
     w.Str(k);
     w.Str(v);
   }
+  w.U32(static_cast<uint32_t>(c.rootfs_dirs.size()));
+  for (const auto& d : c.rootfs_dirs) w.Str(d);
 }
 
 bool DecodeContainer(std::string_view payload, ContainerInfo& c) {
@@ -101,6 +103,12 @@ bool DecodeContainer(std::string_view payload, ContainerInfo& c) {
     std::string k, v;
     if (!r.Str(k) || !r.Str(v)) return false;
     c.labels.emplace(std::move(k), std::move(v));
+  }
+  uint32_t dirs = 0;
+  if (!r.U32(dirs) || dirs > payload.size()) return false;
+  c.rootfs_dirs.resize(dirs);
+  for (auto& d : c.rootfs_dirs) {
+    if (!r.Str(d)) return false;
   }
   return r.AtEnd();
 }

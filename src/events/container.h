@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace vigil {
 
@@ -22,6 +23,9 @@ struct ContainerInfo {
   std::string image_id;
   bool privileged = false;
   std::map<std::string, std::string> labels;
+  // Host directories holding the container's files, most specific first: the overlay's
+  // merged view (while it runs), its upper (writable) layer, then the image's layers.
+  std::vector<std::string> rootfs_dirs;
 };
 
 struct UserInfo {

@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
+#include "common/strings.h"
 #include "runtime/image_ref.h"
 
 namespace vigil {
@@ -98,6 +99,14 @@ Result<ContainerInfo> ContainerInfoFromInspect(const json& inspect) {
   if (auto labels = config.find("Labels"); labels != config.end() && labels->is_object()) {
     for (const auto& [k, v] : labels->items()) {
       if (v.is_string()) info.labels[k] = v.get<std::string>();
+    }
+  }
+  // overlay2: MergedDir while running, UpperDir (the container's writes), LowerDir (image
+  // layers, colon-separated, topmost first).
+  const json& graph = Member(Member(inspect, "GraphDriver"), "Data");
+  for (const char* key : {"MergedDir", "UpperDir", "LowerDir"}) {
+    for (auto dir : Split(Text(graph, key), ':')) {
+      if (!dir.empty()) info.rootfs_dirs.emplace_back(dir);
     }
   }
   return info;

@@ -43,17 +43,33 @@ void UserDb::LoadContainer(const std::string& container_id, uint32_t pid) {
     return;
   }
   std::string text;
-  if (ReadSmallFile(root + "/etc/passwd", text)) tables_[container_id] = ParsePasswd(text);
+  if (ReadSmallFile(root + "/etc/passwd", text)) Store(container_id, ParsePasswd(text));
+}
+
+void UserDb::LoadContainerFromDirs(const std::string& container_id,
+                                   const std::vector<std::string>& rootfs_dirs) {
+  if (!read_files_ || container_id == kHostContainerId || tables_.contains(container_id)) return;
+  for (const auto& dir : rootfs_dirs) {
+    std::string text;
+    if (ReadSmallFile(dir + "/etc/passwd", text)) {
+      Store(container_id, ParsePasswd(text));
+      return;
+    }
+  }
+}
+
+void UserDb::Store(const std::string& container_id, Table table) {
+  if (on_loaded_) {
+    for (const auto& [uid, name] : table) on_loaded_(UserInfo{container_id, uid, name});
+  }
+  tables_[container_id] = std::move(table);
 }
 
 const UserDb::Table* UserDb::TableFor(const std::string& container_id) {
   if (container_id == kHostContainerId && read_files_ && !host_loaded_) {
     host_loaded_ = true;
     std::string text;
-    if (ReadSmallFile("/etc/passwd", text)) {
-      auto& table = tables_[std::string(kHostContainerId)];
-      for (auto& [uid, name] : ParsePasswd(text)) table.try_emplace(uid, std::move(name));
-    }
+    if (ReadSmallFile("/etc/passwd", text)) Store(std::string(kHostContainerId), ParsePasswd(text));
   }
   auto it = tables_.find(container_id);
   return it == tables_.end() ? nullptr : &it->second;
@@ -66,13 +82,6 @@ std::optional<std::string_view> UserDb::Name(const std::string& container_id, ui
     if (it != table->end()) name = it->second;
   }
   if (!name && uid == 0) name = "root";
-  if (name && on_resolved_) {
-    auto& seen = reported_[container_id];
-    if (!seen.contains(uid)) {
-      seen[uid] = true;
-      on_resolved_(UserInfo{container_id, uid, std::string(*name)});
-    }
-  }
   return name;
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "events/container.h"
 
@@ -20,24 +21,31 @@ class UserDb {
   // `read_files` false: names come only from Add() (replaying a capture).
   explicit UserDb(bool read_files = true) : read_files_(read_files) {}
 
-  // Reads the container's passwd through /proc/PID/root once per container.
+  // Reads the container's passwd through /proc/PID/root once per container, provided PID
+  // already runs inside the container's root.
   void LoadContainer(const std::string& container_id, uint32_t pid);
+  // Reads the container's passwd from the first of `rootfs_dirs` (host directories holding its
+  // file system: the overlay's merged view, then its layers) that has one. Used when no process
+  // of the container lived long enough to be read through /proc.
+  void LoadContainerFromDirs(const std::string& container_id,
+                             const std::vector<std::string>& rootfs_dirs);
+  bool HasContainer(const std::string& container_id) const { return tables_.contains(container_id); }
   // The name of `uid` in `container_id` ("host" for the host). uid 0 is "root" where nothing
   // else is known, as on every Linux system.
   std::optional<std::string_view> Name(const std::string& container_id, uint32_t uid);
   void Add(const UserInfo& user);
-  // Called once for every name first resolved, so a capture can record it.
-  void OnResolved(std::function<void(const UserInfo&)> callback) { on_resolved_ = std::move(callback); }
+  // Called for every entry of every table read from a file, so a capture can record them.
+  void OnLoaded(std::function<void(const UserInfo&)> callback) { on_loaded_ = std::move(callback); }
 
  private:
   using Table = std::unordered_map<uint32_t, std::string>;
   const Table* TableFor(const std::string& container_id);
+  void Store(const std::string& container_id, Table table);
 
   bool read_files_;
   bool host_loaded_ = false;
   std::map<std::string, Table, std::less<>> tables_;
-  std::map<std::string, std::map<uint32_t, bool>, std::less<>> reported_;
-  std::function<void(const UserInfo&)> on_resolved_;
+  std::function<void(const UserInfo&)> on_loaded_;
 };
 
 // Parses passwd(5) text into uid -> name; malformed lines are skipped.

@@ -33,7 +33,8 @@ INSTANTIATE_TEST_SUITE_P(
                     GlobCase{"", "a", false, false}, GlobCase{"*ABC*", "xxabcxx", true, true},
                     GlobCase{"*ABC*", "xxabcxx", false, false},
                     GlobCase{"a*b*c", "aXXbYYc", false, true},
-                    GlobCase{"[", "[", false, true}));
+                    GlobCase{"[", "[", false, true}),
+    [](const auto& info) { return std::to_string(info.index); });
 
 }  // namespace
 }  // namespace vigil

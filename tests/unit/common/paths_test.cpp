@@ -25,7 +25,8 @@ INSTANTIATE_TEST_SUITE_P(Table, NormalizePathTest,
                                          NormalizeCase{"/etc/", "/etc"},
                                          NormalizeCase{"/", "/"},
                                          NormalizeCase{"a/../../b", "../b"},
-                                         NormalizeCase{"./x", "x"}));
+                                         NormalizeCase{"./x", "x"}),
+    [](const auto& info) { return std::to_string(info.index); });
 
 TEST(AbsolutePathTest, ResolvesAgainstCwd) {
   EXPECT_EQ(AbsolutePath("/etc", "shadow"), "/etc/shadow");

@@ -64,7 +64,8 @@ INSTANTIATE_TEST_SUITE_P(
         OperatorCase{"container.label.nope = x", false},
         OperatorCase{"not container.label.nope = x", true},
         OperatorCase{"not proc.name in (sh, bash) and (fd.name = /x or fd.num = 3)", true},
-        OperatorCase{"evt.type = execve", false}));
+        OperatorCase{"evt.type = execve", false}),
+    [](const auto& info) { return std::to_string(info.index); });
 
 TEST(EngineTest, ListsInsideListsAndMacrosInsideMacros) {
   RulesHarness h;
@@ -197,7 +198,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"- rule: r\n  desc: d\n  condition: >\n    evt.type = open\n    and proc.nme = x\n"
                   "  output: o\n  priority: INFO\n",
                   "test.yaml:5:9: error: unknown field 'proc.nme'\n      and proc.nme = x\n"
-                  "          ^"}));
+                  "          ^"}),
+    [](const auto& info) { return std::to_string(info.index); });
 
 TEST(EngineTest, EveryErrorIsReportedInOneRun) {
   RulesHarness h;

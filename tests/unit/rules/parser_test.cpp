@@ -29,7 +29,8 @@ INSTANTIATE_TEST_SUITE_P(
                     "container.label.app=web", "proc.cmdline contains \"-c \\\"x\\\"\"",
                     "evt.type in (open,openat) and evt.is_open_read=true",
                     "proc.name endswith sh or proc.name icontains BASH",
-                    "proc.name regex '^ba?sh$'", "open_read and sensitive_files"));
+                    "proc.name regex '^ba?sh$'", "open_read and sensitive_files"),
+    [](const auto& info) { return std::to_string(info.index); });
 
 struct RejectCase {
   const char* condition;
@@ -60,7 +61,8 @@ INSTANTIATE_TEST_SUITE_P(
                     RejectCase{"proc.name = \"cat", 12, "unterminated string"},
                     RejectCase{"proc.name ! cat", 10, "'!' must be followed by '='"},
                     RejectCase{"", 0, "unexpected end"},
-                    RejectCase{"a b", 2, "expected 'and', 'or' or the end"}));
+                    RejectCase{"a b", 2, "expected 'and', 'or' or the end"}),
+    [](const auto& info) { return std::to_string(info.index); });
 
 TEST(ParserTest, RejectsOverDeepNestingWithoutCrashing) {
   std::string deep(5000, '(');

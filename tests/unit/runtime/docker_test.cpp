@@ -32,7 +32,8 @@ INSTANTIATE_TEST_SUITE_P(
                     RefCase{"localhost:5000/team/app", "localhost:5000/team/app", "latest", ""},
                     RefCase{"localhost:5000/team/app:v2", "localhost:5000/team/app", "v2", ""},
                     RefCase{"app@sha256:abcd", "app", "", "sha256:abcd"},
-                    RefCase{"app:1.0@sha256:abcd", "app", "1.0", "sha256:abcd"}));
+                    RefCase{"app:1.0@sha256:abcd", "app", "1.0", "sha256:abcd"}),
+    [](const auto& info) { return std::to_string(info.index); });
 
 TEST(ContainerInfoFromInspectTest, ReadsTheFieldsVigilUses) {
   auto inspect = nlohmann::json::parse(R"({

@@ -53,7 +53,8 @@ INSTANTIATE_TEST_SUITE_P(
         CgroupCase{"/system.slice/containerd.service", ""},
         CgroupCase{"/", ""}, CgroupCase{"", ""},
         CgroupCase{"/docker/" + kId.substr(0, 63), ""},         // too short
-        CgroupCase{"/docker/" + kId.substr(0, 63) + "g", ""}));  // not hex
+        CgroupCase{"/docker/" + kId.substr(0, 63) + "g", ""}),
+    [](const auto& info) { return std::to_string(info.index); });  // not hex
 
 TEST(ContainerFromProcCgroupTest, ReadsAnyHierarchyLine) {
   std::string v1 = "4:memory:/docker/" + kId + "\n0::/\n";

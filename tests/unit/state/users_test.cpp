@@ -1,5 +1,7 @@
 #include "state/users.h"
 
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 
 namespace vigil {
@@ -27,17 +29,21 @@ TEST(UsersTest, ReplayNamesComeFromRecordsAndRootIsAlwaysKnown) {
   EXPECT_FALSE(users.Name("host", 1000));
 }
 
-TEST(UsersTest, ReportsEachResolvedNameOnce) {
-  UserDb users(false);
-  users.Add({"abc", 101, "nginx"});
-  int calls = 0;
-  users.OnResolved([&](const UserInfo& u) {
-    ++calls;
-    EXPECT_EQ(u.name, "nginx");
-  });
-  users.Name("abc", 101);
-  users.Name("abc", 101);
-  EXPECT_EQ(calls, 1);
+TEST(UsersTest, LoadsFromTheFirstRootfsDirThatHasAPasswd) {
+  char lower[] = "/tmp/vigil-users-XXXXXX";
+  ASSERT_NE(mkdtemp(lower), nullptr);
+  std::string dir = lower;
+  ASSERT_EQ(system(("mkdir -p " + dir + "/etc && echo 'www:x:33:33::/:/bin/sh' > " + dir +
+                    "/etc/passwd").c_str()), 0);
+  UserDb users(true);
+  std::vector<UserInfo> loaded;
+  users.OnLoaded([&](const UserInfo& u) { loaded.push_back(u); });
+  users.LoadContainerFromDirs("abc", {"/nonexistent/merged", dir});
+  EXPECT_EQ(users.Name("abc", 33), "www");
+  ASSERT_EQ(loaded.size(), 1u);  // every loaded entry is reported, for captures
+  EXPECT_EQ(loaded[0].container_id, "abc");
+  EXPECT_TRUE(users.HasContainer("abc"));
+  system(("rm -rf " + dir).c_str());
 }
 
 }  // namespace
