@@ -83,18 +83,35 @@ static __always_inline void vigil_count(void *map, __u32 type) {
   if (count) *count += 1;
 }
 
-/* Sends the first `size` bytes of the scratch buffer as one record. */
-static __always_inline void vigil_submit(struct vigil_scratch *scratch, __u32 type, __u32 size) {
+/* Waking the reader costs more than producing a record (an irq_work and a scheduler wake-up
+ * per record, several microseconds). Records of frequent types are sent without a wake-up and
+ * the reader is woken once this much data waits; it also polls on a short timeout, so a quiet
+ * ring is still drained promptly. */
+#define VIGIL_WAKEUP_BYTES (256 * 1024)
+
+/* Sends the first `size` bytes of the scratch buffer as one record. `wake_now` for records the
+ * reader should see at once (process lifecycle: /proc is only readable while the process
+ * lives). */
+static __always_inline void vigil_submit_flags(struct vigil_scratch *scratch, __u32 type,
+                                               __u32 size, int wake_now) {
   struct vigil_header *hdr = (struct vigil_header *)scratch->data;
   /* Records never reach half the scratch buffer; the mask (not a compare, which the compiler
    * may apply to a copy of the register) is what proves the bound to the verifier. */
   size &= VIGIL_SCRATCH_MASK;
   hdr->size = size;
-  if (bpf_ringbuf_output(&events, scratch->data, size, 0) != 0) {
+  __u64 flags = BPF_RB_FORCE_WAKEUP;
+  if (!wake_now && bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < VIGIL_WAKEUP_BYTES) {
+    flags = BPF_RB_NO_WAKEUP;
+  }
+  if (bpf_ringbuf_output(&events, scratch->data, size, flags) != 0) {
     vigil_count(&drop_counts, type);
   } else {
     vigil_count(&sent_counts, type);
   }
+}
+
+static __always_inline void vigil_submit(struct vigil_scratch *scratch, __u32 type, __u32 size) {
+  vigil_submit_flags(scratch, type, size, type != VIGIL_EV_OPEN);
 }
 
 static __always_inline __u32 vigil_loginuid(struct task_struct *task) {
@@ -107,21 +124,24 @@ static __always_inline struct cgroup *vigil_task_cgroup(struct task_struct *task
   return BPF_CORE_READ(task, cgroups, dfl_cgrp);
 }
 
-/* Fills the common header from `task` (which need not be the current task). */
+/* Fills the common header from `task` (which need not be the current task). `task` must be a
+ * trusted BTF pointer (a tp_btf argument or bpf_get_current_task_btf()): fields are read with
+ * direct, CO-RE-relocated loads, several times cheaper than one bpf_probe_read_kernel() each. */
 static __always_inline void vigil_fill_header(struct vigil_header *hdr, __u16 type,
                                               struct task_struct *task) {
   hdr->type = type;
   hdr->abi_version = VIGIL_ABI_VERSION;
   hdr->size = 0;
   hdr->ts_boot_ns = bpf_ktime_get_boot_ns();
-  hdr->pid = BPF_CORE_READ(task, tgid);
-  hdr->tid = BPF_CORE_READ(task, pid);
-  hdr->ppid = BPF_CORE_READ(task, real_parent, tgid);
-  hdr->uid = BPF_CORE_READ(task, cred, uid.val);
-  hdr->gid = BPF_CORE_READ(task, cred, gid.val);
+  hdr->pid = task->tgid;
+  hdr->tid = task->pid;
+  hdr->ppid = task->real_parent->tgid;
+  const struct cred *cred = task->cred;
+  hdr->uid = cred->uid.val;
+  hdr->gid = cred->gid.val;
   hdr->loginuid = vigil_loginuid(task);
-  hdr->cgroup_id = BPF_CORE_READ(vigil_task_cgroup(task), kn, id);
-  BPF_CORE_READ_STR_INTO(&hdr->comm, task, comm);
+  hdr->cgroup_id = task->cgroups->dfl_cgrp->kn->id;
+  __builtin_memcpy(hdr->comm, task->comm, sizeof(hdr->comm));
 }
 
 /* A pointer `off` bytes into the scratch buffer, bounded so the verifier accepts a write of up

@@ -24,6 +24,10 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
+// The kernel wakes the reader only for process lifecycle records or once 256 KiB wait (see
+// bpf/vigil_core.bpf.h); this timeout bounds how long a quiet trickle of opens waits.
+constexpr int kPollTimeoutMs = 20;
+
 void OnSignal(int) { g_stop.store(true); }
 
 void InstallSignalHandlers() {
@@ -118,7 +122,7 @@ int RunAgent(const AgentOptions& options) {
   const sensor::Sensor::Handler handler = [&pipeline](Event& e) { pipeline.Handle(e); };
   int exit_code = 0;
   while (!g_stop.load()) {
-    auto polled = (*sensor)->Poll(100, handler);
+    auto polled = (*sensor)->Poll(kPollTimeoutMs, handler);
     if (!polled) {
       log::Error("{}", polled.error().message);
       exit_code = 1;
