@@ -142,6 +142,11 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
 Result<int> Sensor::Poll(int timeout_ms, const Handler& handler) {
   impl_->handler = &handler;
   int n = ring_buffer__poll(impl_->ring, timeout_ms);
+  if (n == 0 || n == -EINTR) {
+    // The kernel skips wake-ups for frequent records (see bpf/vigil_core.bpf.h), so a timeout
+    // does not mean the ring is empty: drain it.
+    n = ring_buffer__consume(impl_->ring);
+  }
   impl_->handler = nullptr;
   if (n < 0 && n != -EINTR) return Fail("poll ring buffer: {}", ErrnoText(-n));
   return n < 0 ? 0 : n;
