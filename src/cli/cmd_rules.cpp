@@ -9,6 +9,7 @@
 
 namespace vigil::cli {
 
+
 std::unique_ptr<rules::RuleSet> LoadRulesOrReport(const std::vector<std::string>& files) {
   rules::RuleLoader loader;
   if (files.empty()) {

@@ -319,4 +319,16 @@ Result<std::optional<CaptureRecord>> CaptureReader::Next() {
   }
 }
 
+Status ForEachRecord(const std::string& path,
+                     const std::function<void(CaptureRecord& record)>& on_record) {
+  auto reader = CaptureReader::Open(path);
+  if (!reader) return Fail(reader.error());
+  while (true) {
+    auto record = (*reader)->Next();
+    if (!record) return Fail(record.error());
+    if (!*record) return {};
+    on_record(**record);
+  }
+}
+
 }  // namespace vigil

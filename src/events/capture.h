@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <variant>
@@ -72,6 +73,11 @@ class CaptureReader {
   bool done_ = false;
   std::string payload_;
 };
+
+// Reads every record of the capture at `path` in order, handing each to `on_record`. Any damage
+// (a foreign, truncated or corrupt file) is the error.
+Status ForEachRecord(const std::string& path,
+                     const std::function<void(CaptureRecord& record)>& on_record);
 
 // Payload codecs, exposed for tests.
 std::string EncodeEvent(const Event& event);

@@ -7,6 +7,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -128,9 +129,9 @@ class Agent:
             time.sleep(0.1)
         return []
 
-    def stop(self, timeout=30):
+    def stop(self, timeout=30, sig=signal.SIGINT):
         if self.proc.poll() is None:
-            self.proc.send_signal(2)  # SIGINT
+            self.proc.send_signal(sig)
             try:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:

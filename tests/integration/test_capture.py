@@ -2,6 +2,7 @@
 file; damaged files rejected with a clear error."""
 import json
 import os
+import signal
 import subprocess
 import tempfile
 import unittest
@@ -22,7 +23,7 @@ class CaptureReplayTest(unittest.TestCase):
         cls.shadow_cid = harness.docker_run("cat", "/etc/shadow")
         cls.touch_cid = harness.docker_run("touch", "/bin/test")
         cls.user_cid = harness.docker_run("cat", "/etc/sudoers", user="33:33")
-        code = agent.stop()
+        code = agent.stop(sig=signal.SIGTERM)  # SIGTERM, as systemd and Docker stop agents
         assert code == 0, "capture exited with %s:\n%s" % (code, "\n".join(agent.stderr))
 
     def replay(self, path, *extra):

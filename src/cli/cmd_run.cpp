@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/pipeline.h"
 #include "common/clock.h"
+#include "common/host.h"
 #include "common/log.h"
 #include "events/capture.h"
 #include "output/sink.h"
@@ -37,12 +38,6 @@ void InstallSignalHandlers() {
   action.sa_flags = 0;  // no SA_RESTART: let poll() return EINTR promptly
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
-}
-
-std::string Hostname() {
-  char name[256] = {};
-  gethostname(name, sizeof(name) - 1);
-  return name;
 }
 
 bool WantsOpens(const rules::RuleSet* set) {
@@ -168,75 +163,6 @@ int RunAgent(const AgentOptions& options) {
     log::Info("capture {}: {} records", options.capture_path, capture->records());
   }
   return exit_code;
-}
-
-int Replay(const std::string& capture_path, const std::vector<std::string>& rule_files,
-           const std::string& output, const std::string& min_priority_text) {
-  Priority min_priority = Priority::kDebug;
-  if (!ParsePriority(min_priority_text, &min_priority)) {
-    fmt::print(stderr, "vigil: unknown priority '{}'\n", min_priority_text);
-    return 2;
-  }
-  auto rule_set = LoadRulesOrReport(rule_files);
-  if (!rule_set) return 1;
-  rule_set->SetMinimumPriority(min_priority);
-  // Pass 1 checks the whole file and gathers the facts (container metadata, user names): they
-  // may be recorded after the first events that need them, since metadata arrives from the
-  // engine asynchronously. A damaged file is rejected before any alert is printed.
-  std::vector<ContainerInfo> containers;
-  std::vector<UserInfo> users;
-  {
-    auto reader = CaptureReader::Open(capture_path);
-    if (!reader) {
-      fmt::print(stderr, "vigil: {}\n", reader.error().message);
-      return 1;
-    }
-    while (true) {
-      auto record = (*reader)->Next();
-      if (!record) {
-        fmt::print(stderr, "vigil: {}\n", record.error().message);
-        return 1;
-      }
-      if (!*record) break;
-      if (auto* c = std::get_if<ContainerInfo>(&**record)) containers.push_back(std::move(*c));
-      if (auto* u = std::get_if<UserInfo>(&**record)) users.push_back(std::move(*u));
-    }
-  }
-  output::StreamSink sink(stdout, output == "json" ? output::Format::kJson : output::Format::kText);
-  PipelineOptions options;
-  options.rules = rule_set.get();
-  options.sink = &sink;
-  options.live = false;
-  options.hostname = Hostname();
-  EventPipeline pipeline(options);
-  for (const auto& c : containers) pipeline.AddContainer(c);
-  for (const auto& u : users) pipeline.AddUser(u);
-
-  // Pass 2 evaluates the events in order.
-  auto reader = CaptureReader::Open(capture_path);
-  if (!reader) {
-    fmt::print(stderr, "vigil: {}\n", reader.error().message);
-    return 1;
-  }
-  uint64_t last_sweep = 0;
-  while (true) {
-    auto record = (*reader)->Next();
-    if (!record) {
-      fmt::print(stderr, "vigil: {}\n", record.error().message);
-      return 1;
-    }
-    if (!*record) break;
-    auto* event = std::get_if<Event>(&**record);
-    if (!event) continue;
-    pipeline.Handle(*event);
-    if (event->ts_ns > last_sweep + 1'000'000'000ull) {
-      pipeline.Tick(event->ts_ns);
-      last_sweep = event->ts_ns;
-    }
-  }
-  sink.Flush();
-  log::Info("replayed {} events: {} alerts", pipeline.events(), pipeline.alerts());
-  return 0;
 }
 
 }  // namespace vigil::cli
