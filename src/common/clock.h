@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace vigil {
 
@@ -14,6 +15,9 @@ int64_t BootToWallOffsetNs();
 
 // RFC 3339 in UTC with nanoseconds: 2026-11-26T23:26:49.123456789Z
 std::string FormatRfc3339(uint64_t wall_ns);
+// Parses RFC 3339 ("2026-11-26T23:26:49.123456789Z", offsets too) to wall ns; 0 if unparsable
+// or before the epoch (Docker reports "0001-01-01T00:00:00Z" for never-started containers).
+uint64_t ParseRfc3339(std::string_view text);
 // Falco's text alert time: local time of day with nanoseconds, 23:26:49.123456789
 std::string FormatTimeOfDay(uint64_t wall_ns);
 

@@ -22,6 +22,7 @@ class ByteWriter {
  public:
   explicit ByteWriter(std::string& out) : out_(out) { out_.clear(); }
   void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void U16(uint16_t v) { Raw(&v, sizeof(v)); }
   void U32(uint32_t v) { Raw(&v, sizeof(v)); }
   void U64(uint64_t v) { Raw(&v, sizeof(v)); }
   void I64(int64_t v) { Raw(&v, sizeof(v)); }
@@ -39,6 +40,7 @@ class ByteReader {
  public:
   explicit ByteReader(std::string_view in) : in_(in) {}
   bool U8(uint8_t& v) { return Raw(&v, sizeof(v)); }
+  bool U16(uint16_t& v) { return Raw(&v, sizeof(v)); }
   bool U32(uint32_t& v) { return Raw(&v, sizeof(v)); }
   bool I32(int32_t& v) { return Raw(&v, sizeof(v)); }
   bool U64(uint64_t& v) { return Raw(&v, sizeof(v)); }
@@ -87,6 +89,15 @@ void EncodeContainer(const ContainerInfo& c, std::string& out) {
   }
   w.U32(static_cast<uint32_t>(c.rootfs_dirs.size()));
   for (const auto& d : c.rootfs_dirs) w.Str(d);
+  w.U64(c.started_ns);
+  w.U32(static_cast<uint32_t>(c.mounts.size()));
+  for (const auto& m : c.mounts) {
+    w.Str(m.source);
+    w.Str(m.destination);
+    w.Str(m.mode);
+    w.U8(m.read_write ? 1 : 0);
+    w.Str(m.propagation);
+  }
 }
 
 bool DecodeContainer(std::string_view payload, ContainerInfo& c) {
@@ -110,6 +121,17 @@ bool DecodeContainer(std::string_view payload, ContainerInfo& c) {
   for (auto& d : c.rootfs_dirs) {
     if (!r.Str(d)) return false;
   }
+  uint32_t mounts = 0;
+  if (!r.U64(c.started_ns) || !r.U32(mounts) || mounts > payload.size()) return false;
+  c.mounts.resize(mounts);
+  for (auto& m : c.mounts) {
+    uint8_t rw = 0;
+    if (!(r.Str(m.source) && r.Str(m.destination) && r.Str(m.mode) && r.U8(rw) &&
+          r.Str(m.propagation))) {
+      return false;
+    }
+    m.read_write = rw != 0;
+  }
   return r.AtEnd();
 }
 
@@ -118,7 +140,7 @@ bool DecodeContainer(std::string_view payload, ContainerInfo& c) {
 std::string EncodeEvent(const Event& e) {
   std::string out;
   ByteWriter w(out);
-  w.U8(static_cast<uint8_t>(e.type));
+  w.U16(static_cast<uint16_t>(e.type));
   w.U64(e.num);
   w.U64(e.ts_ns);
   w.U32(e.pid);
@@ -151,9 +173,10 @@ std::string EncodeEvent(const Event& e) {
 Status DecodeEvent(std::string_view payload, Event& e) {
   e.Reset();
   ByteReader r(payload);
-  uint8_t type = 0, truncated = 0;
+  uint16_t type = 0;
+  uint8_t truncated = 0;
   uint32_t nargs = 0;
-  bool ok = r.U8(type) && r.U64(e.num) && r.U64(e.ts_ns) && r.U32(e.pid) && r.U32(e.tid) &&
+  bool ok = r.U16(type) && r.U64(e.num) && r.U64(e.ts_ns) && r.U32(e.pid) && r.U32(e.tid) &&
             r.U32(e.ppid) && r.U32(e.uid) && r.U32(e.gid) && r.U32(e.loginuid) &&
             r.U64(e.cgroup_id) && r.Str(e.comm) && r.Str(e.exe_path) && r.Str(e.exe_filename) &&
             r.U32(nargs);

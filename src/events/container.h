@@ -11,6 +11,15 @@ namespace vigil {
 
 inline constexpr std::string_view kHostContainerId = "host";
 
+struct ContainerMount {
+  std::string source;       // on the host
+  std::string destination;  // in the container
+  std::string mode;         // e.g. "z", "ro" as the engine reports it
+  bool read_write = true;
+  std::string propagation;  // rprivate, rshared, ...
+  bool operator==(const ContainerMount&) const = default;
+};
+
 struct ContainerInfo {
   std::string id;         // first 12 hex characters of the runtime's id, or "host"
   std::string full_id;    // the runtime's whole id
@@ -22,7 +31,9 @@ struct ContainerInfo {
   std::string image_digest;
   std::string image_id;
   bool privileged = false;
+  uint64_t started_ns = 0;  // wall clock; 0 when not started
   std::map<std::string, std::string> labels;
+  std::vector<ContainerMount> mounts;
   // Host directories holding the container's files, most specific first: the overlay's
   // merged view (while it runs), its upper (writable) layer, then the image's layers.
   std::vector<std::string> rootfs_dirs;

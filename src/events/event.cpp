@@ -5,7 +5,23 @@
 namespace vigil {
 namespace {
 constexpr std::array<std::string_view, kEventTypeCount> kNames = {
-    "unknown", "execve", "clone", "procexit", "open", "openat", "openat2", "creat", "procinfo",
+    "unknown",
+    "execve", "execveat", "clone", "clone3", "fork", "vfork", "procexit",
+    "open", "openat", "openat2", "creat", "unlink", "unlinkat", "rename", "renameat", "renameat2",
+    "mkdir", "mkdirat", "rmdir", "symlink", "symlinkat", "link", "linkat", "chmod", "fchmod",
+    "fchmodat", "chown", "fchown", "lchown", "fchownat", "chdir", "fchdir", "dup", "dup2", "dup3",
+    "memfd_create", "mount", "umount", "umount2",
+    "socket", "connect", "accept", "accept4", "bind", "listen", "sendto", "recvfrom", "sendmsg",
+    "recvmsg",
+    "setuid", "setgid", "setresuid", "setresgid", "setreuid", "setregid", "capset", "prctl",
+    "ptrace", "unshare", "setns",
+    "init_module", "finit_module", "delete_module", "bpf", "userfaultfd", "io_uring_setup", "kill",
+    "tkill", "tgkill",
+    "procinfo",
+};
+
+constexpr std::string_view kKnownNames[] = {
+#include "events/known_event_names.inc"
 };
 }  // namespace
 
@@ -19,6 +35,30 @@ std::optional<EventType> EventTypeFromName(std::string_view name) {
     if (kNames[i] == name) return static_cast<EventType>(i);
   }
   return std::nullopt;
+}
+
+bool EventTypeProduced(EventType type) {
+  // Keep in step with bpf/vigil.bpf.c and src/sensor/decode.cpp.
+  switch (type) {
+    case EventType::kExecve:
+    case EventType::kClone:
+    case EventType::kProcExit:
+    case EventType::kOpen:
+    case EventType::kOpenat:
+    case EventType::kOpenat2:
+    case EventType::kCreat:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool IsKnownEventName(std::string_view name) {
+  if (EventTypeFromName(name)) return true;
+  for (auto known : kKnownNames) {
+    if (known == name) return true;
+  }
+  return false;
 }
 
 void Event::Reset() {

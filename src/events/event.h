@@ -11,30 +11,46 @@
 
 namespace vigil {
 
-// Names follow Falco's evt.type values.
-enum class EventType : uint8_t {
+// The event types vigil models, named as Falco's evt.type values. The sensor produces a subset
+// (EventTypeProduced); rules may name the others, and any name in Falco's catalogue
+// (IsKnownEventName), and simply never match them until the sensor learns them.
+enum class EventType : uint16_t {
   kUnknown = 0,
-  kExecve,    // a new program image (sched_process_exec)
-  kClone,     // a new process (threads are not reported)
-  kProcExit,  // the last thread of a process exited
-  kOpen,
-  kOpenat,
-  kOpenat2,
-  kCreat,
-  kProcInfo,  // synthetic: a process that already ran when vigil started (from /proc)
+  // process lifecycle
+  kExecve, kExecveat, kClone, kClone3, kFork, kVfork, kProcExit,
+  // files
+  kOpen, kOpenat, kOpenat2, kCreat, kUnlink, kUnlinkat, kRename, kRenameat, kRenameat2,
+  kMkdir, kMkdirat, kRmdir, kSymlink, kSymlinkat, kLink, kLinkat, kChmod, kFchmod, kFchmodat,
+  kChown, kFchown, kLchown, kFchownat, kChdir, kFchdir, kDup, kDup2, kDup3, kMemfdCreate,
+  kMount, kUmount, kUmount2,
+  // network
+  kSocket, kConnect, kAccept, kAccept4, kBind, kListen, kSendto, kRecvfrom, kSendmsg, kRecvmsg,
+  // identity, privileges, isolation
+  kSetuid, kSetgid, kSetresuid, kSetresgid, kSetreuid, kSetregid, kCapset, kPrctl, kPtrace,
+  kUnshare, kSetns,
+  // the kernel itself
+  kInitModule, kFinitModule, kDeleteModule, kBpf, kUserfaultfd, kIoUringSetup, kKill, kTkill,
+  kTgkill,
+  // synthetic: a process that already ran when vigil started (from /proc)
+  kProcInfo,
   kCount,
 };
 inline constexpr std::size_t kEventTypeCount = static_cast<std::size_t>(EventType::kCount);
 
 std::string_view EventTypeName(EventType type);
 std::optional<EventType> EventTypeFromName(std::string_view name);
+// Whether vigil's sensor delivers events of this type today.
+bool EventTypeProduced(EventType type);
+// Any event type name Falco knows (every syscall, Falco's own events).
+bool IsKnownEventName(std::string_view name);
+
 inline bool IsOpenFamily(EventType t) {
   return t == EventType::kOpen || t == EventType::kOpenat || t == EventType::kOpenat2 ||
          t == EventType::kCreat;
 }
 // Events that (re)define a process's image: exe, args, cwd.
 inline bool IsProcessImage(EventType t) {
-  return t == EventType::kExecve || t == EventType::kProcInfo;
+  return t == EventType::kExecve || t == EventType::kExecveat || t == EventType::kProcInfo;
 }
 
 inline constexpr uint32_t kNoLoginUid = 0xffffffffu;

@@ -1,19 +1,20 @@
 #include "rules/compiler.h"
 
 #include <algorithm>
-#include <set>
 #include <unordered_set>
 
 #include <fmt/core.h>
 #include <re2/re2.h>
 
 #include "common/glob.h"
+#include "common/paths.h"
 #include "common/strings.h"
+#include "rules/value_source.h"
 
 namespace vigil::rules {
 namespace {
 
-// ------------------------------------------------------------------------------ filter nodes
+// ------------------------------------------------------------------------------ boolean nodes
 
 class AndFilter final : public Filter {
  public:
@@ -52,30 +53,18 @@ class NotFilter final : public Filter {
   FilterPtr child_;
 };
 
-// Base of every field check: extraction through the per-event cache. An unknown value makes
-// every check false (as in Falco), except 'exists', which is exactly that question.
-class FieldFilter : public Filter {
- public:
-  FieldFilter(FieldRef ref, std::size_t slot) : ref_(std::move(ref)), slot_(slot) {}
+// ------------------------------------------------------------------------------ value tests
 
- protected:
-  bool Get(EvalContext& ctx, FieldValue& v) const { return Extract(ctx, ref_, slot_, v); }
-  FieldRef ref_;
-  std::size_t slot_;
-};
-
-class ExistsFilter final : public FieldFilter {
+// One comparison of a value with the check's operand.
+class Test {
  public:
-  using FieldFilter::FieldFilter;
-  bool Eval(EvalContext& ctx) const override {
-    FieldValue v;
-    return Get(ctx, v);
-  }
+  virtual ~Test() = default;
+  virtual bool Holds(EvalContext& ctx, const FieldValue& v) const = 0;
 };
+using TestPtr = std::unique_ptr<Test>;
 
 bool ContainsFolded(std::string_view hay, std::string_view lowered_needle) {
   if (lowered_needle.empty()) return true;
-  if (hay.size() < lowered_needle.size()) return false;
   for (std::size_t i = 0; i + lowered_needle.size() <= hay.size(); ++i) {
     std::size_t k = 0;
     for (; k < lowered_needle.size(); ++k) {
@@ -88,29 +77,30 @@ bool ContainsFolded(std::string_view hay, std::string_view lowered_needle) {
   return false;
 }
 
-class StringFilter final : public FieldFilter {
+bool CompareStrings(Op op, std::string_view s, std::string_view operand) {
+  switch (op) {
+    case Op::kEq: return s == operand;
+    case Op::kNe: return s != operand;
+    case Op::kContains:
+    case Op::kBContains: return s.find(operand) != std::string_view::npos;
+    case Op::kIContains: return ContainsFolded(s, ToLower(operand));
+    case Op::kStartsWith:
+    case Op::kBStartsWith: return s.starts_with(operand);
+    case Op::kEndsWith: return s.ends_with(operand);
+    case Op::kGlob: return GlobMatch(operand, s);
+    case Op::kIGlob: return GlobMatch(operand, s, true);
+    default: return false;
+  }
+}
+
+class StringTest final : public Test {
  public:
-  StringFilter(FieldRef ref, std::size_t slot, Op op, std::string operand)
-      : FieldFilter(std::move(ref), slot), op_(op), operand_(std::move(operand)) {
+  StringTest(Op op, std::string operand) : op_(op), operand_(std::move(operand)) {
     if (op_ == Op::kIContains) operand_ = ToLower(operand_);
   }
-  bool Eval(EvalContext& ctx) const override {
-    FieldValue v;
-    if (!Get(ctx, v)) return false;
-    std::string_view s = v.str;
-    switch (op_) {
-      case Op::kEq: return s == operand_;
-      case Op::kNe: return s != operand_;
-      case Op::kContains:
-      case Op::kBContains: return s.find(operand_) != std::string_view::npos;
-      case Op::kIContains: return ContainsFolded(s, operand_);
-      case Op::kStartsWith:
-      case Op::kBStartsWith: return s.starts_with(operand_);
-      case Op::kEndsWith: return s.ends_with(operand_);
-      case Op::kGlob: return GlobMatch(operand_, s);
-      case Op::kIGlob: return GlobMatch(operand_, s, true);
-      default: return false;
-    }
+  bool Holds(EvalContext&, const FieldValue& v) const override {
+    if (op_ == Op::kIContains) return ContainsFolded(v.str, operand_);
+    return CompareStrings(op_, v.str, operand_);
   }
 
  private:
@@ -118,13 +108,10 @@ class StringFilter final : public FieldFilter {
   std::string operand_;
 };
 
-class RegexFilter final : public FieldFilter {
+class RegexTest final : public Test {
  public:
-  RegexFilter(FieldRef ref, std::size_t slot, std::unique_ptr<re2::RE2> re)
-      : FieldFilter(std::move(ref), slot), re_(std::move(re)) {}
-  bool Eval(EvalContext& ctx) const override {
-    FieldValue v;
-    if (!Get(ctx, v)) return false;
+  explicit RegexTest(std::unique_ptr<re2::RE2> re) : re_(std::move(re)) {}
+  bool Holds(EvalContext&, const FieldValue& v) const override {
     return re2::RE2::PartialMatch(re2::StringPiece(v.str.data(), v.str.size()), *re_);
   }
 
@@ -136,42 +123,40 @@ struct StringHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
+using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
-class StringSetFilter final : public FieldFilter {
+class StringSetTest final : public Test {
  public:
-  StringSetFilter(FieldRef ref, std::size_t slot, const std::vector<std::string>& items)
-      : FieldFilter(std::move(ref), slot), items_(items.begin(), items.end()) {}
-  bool Eval(EvalContext& ctx) const override {
-    FieldValue v;
-    if (!Get(ctx, v)) return false;
+  explicit StringSetTest(const std::vector<std::string>& items) : items_(items.begin(), items.end()) {}
+  bool Holds(EvalContext&, const FieldValue& v) const override {
     return items_.find(v.str) != items_.end();
   }
 
  private:
-  std::unordered_set<std::string, StringHash, std::equal_to<>> items_;
+  StringSet items_;
 };
 
-// pmatch: the value is one of the paths or lies below one of them.
-class PathPrefixFilter final : public FieldFilter {
+// pmatch: the value is one of the paths or lies below one. The value and each of its parent
+// directories are looked up in one hash set: O(depth), whatever the list's length.
+class PathPrefixTest final : public Test {
  public:
-  PathPrefixFilter(FieldRef ref, std::size_t slot, std::vector<std::string> prefixes)
-      : FieldFilter(std::move(ref), slot), prefixes_(std::move(prefixes)) {
-    for (auto& p : prefixes_) {
-      while (p.size() > 1 && p.back() == '/') p.pop_back();
-    }
+  explicit PathPrefixTest(const std::vector<std::string>& prefixes) {
+    for (const auto& p : prefixes) prefixes_.insert(p == "/" ? p : NormalizePath(p));
   }
-  bool Eval(EvalContext& ctx) const override {
-    FieldValue v;
-    if (!Get(ctx, v)) return false;
-    for (const auto& p : prefixes_) {
-      if (!v.str.starts_with(p)) continue;
-      if (v.str.size() == p.size() || p == "/" || v.str[p.size()] == '/') return true;
+  bool Holds(EvalContext&, const FieldValue& v) const override {
+    std::string_view path = v.str;
+    while (!path.empty()) {
+      if (prefixes_.find(path) != prefixes_.end()) return true;
+      if (path == "/") return false;
+      auto slash = path.rfind('/');
+      if (slash == std::string_view::npos) return false;
+      path = slash == 0 ? std::string_view("/") : path.substr(0, slash);
     }
     return false;
   }
 
  private:
-  std::vector<std::string> prefixes_;
+  StringSet prefixes_;
 };
 
 __int128 AsWide(const FieldValue& v) {
@@ -179,31 +164,31 @@ __int128 AsWide(const FieldValue& v) {
     case FieldType::kInt64: return v.i;
     case FieldType::kUint64: return v.u;
     case FieldType::kBool: return v.b ? 1 : 0;
-    case FieldType::kString: return 0;
+    default: return 0;
   }
-  return 0;
 }
 
-class NumberFilter final : public FieldFilter {
+bool CompareNumbers(Op op, __int128 x, __int128 y) {
+  switch (op) {
+    case Op::kEq: return x == y;
+    case Op::kNe: return x != y;
+    case Op::kLt: return x < y;
+    case Op::kLe: return x <= y;
+    case Op::kGt: return x > y;
+    case Op::kGe: return x >= y;
+    default: return false;
+  }
+}
+
+class NumberTest final : public Test {
  public:
-  NumberFilter(FieldRef ref, std::size_t slot, Op op, std::vector<__int128> operands)
-      : FieldFilter(std::move(ref), slot), op_(op), operands_(std::move(operands)) {}
-  bool Eval(EvalContext& ctx) const override {
-    FieldValue v;
-    if (!Get(ctx, v)) return false;
+  NumberTest(Op op, std::vector<__int128> operands) : op_(op), operands_(std::move(operands)) {}
+  bool Holds(EvalContext&, const FieldValue& v) const override {
     __int128 x = AsWide(v);
-    switch (op_) {
-      case Op::kEq: return x == operands_[0];
-      case Op::kNe: return x != operands_[0];
-      case Op::kLt: return x < operands_[0];
-      case Op::kLe: return x <= operands_[0];
-      case Op::kGt: return x > operands_[0];
-      case Op::kGe: return x >= operands_[0];
-      case Op::kIn:
-      case Op::kIntersects:
-        return std::find(operands_.begin(), operands_.end(), x) != operands_.end();
-      default: return false;
+    if (op_ == Op::kIn || op_ == Op::kIntersects) {
+      return std::find(operands_.begin(), operands_.end(), x) != operands_.end();
     }
+    return CompareNumbers(op_, x, operands_[0]);
   }
 
  private:
@@ -211,19 +196,86 @@ class NumberFilter final : public FieldFilter {
   std::vector<__int128> operands_;
 };
 
+struct Network {
+  IpAddress address;
+  int prefix_length;
+};
+
+// Addresses against addresses or networks: '=' and 'in' hold when the value lies in any of
+// them, '!=' when in none.
+class IpTest final : public Test {
+ public:
+  IpTest(Op op, std::vector<Network> networks) : op_(op), networks_(std::move(networks)) {}
+  bool Holds(EvalContext&, const FieldValue& v) const override {
+    bool inside = false;
+    for (const auto& n : networks_) inside = inside || IpInNetwork(v.ip, n.address, n.prefix_length);
+    return op_ == Op::kNe ? !inside : inside;
+  }
+
+ private:
+  Op op_;
+  std::vector<Network> networks_;
+};
+
+// val(field): the operand is another value of the same event.
+class FieldCompareTest final : public Test {
+ public:
+  FieldCompareTest(Op op, std::unique_ptr<ValueSource> other) : op_(op), other_(std::move(other)) {}
+  bool Holds(EvalContext& ctx, const FieldValue& v) const override {
+    FieldValue w;
+    if (!other_->Get(ctx, w)) return false;
+    if (v.type == FieldType::kString) return CompareStrings(op_, v.str, w.str);
+    if (v.type == FieldType::kIpAddr || v.type == FieldType::kIpNet) {
+      bool same = v.ip == w.ip;
+      return op_ == Op::kNe ? !same : (op_ == Op::kEq && same);
+    }
+    return CompareNumbers(op_, AsWide(v), AsWide(w));
+  }
+
+ private:
+  Op op_;
+  std::unique_ptr<ValueSource> other_;
+};
+
+// A value and a test of it. An unknown value makes the check false (as in Falco); 'exists'
+// is exactly the question whether it is known.
+class CheckFilter final : public Filter {
+ public:
+  CheckFilter(std::unique_ptr<ValueSource> source, TestPtr test)
+      : source_(std::move(source)), test_(std::move(test)) {}
+  bool Eval(EvalContext& ctx) const override {
+    if (source_->any_ancestor()) {
+      if (!test_) return source_->AnyAncestor(ctx, [](const FieldValue&) { return true; });
+      return source_->AnyAncestor(ctx, [&](const FieldValue& v) { return test_->Holds(ctx, v); });
+    }
+    FieldValue v;
+    if (!source_->Get(ctx, v)) return false;
+    return !test_ || test_->Holds(ctx, v);
+  }
+
+ private:
+  std::unique_ptr<ValueSource> source_;
+  TestPtr test_;  // null: 'exists'
+};
+
 // ------------------------------------------------------------------------------ compiler
+
+bool IsOrdering(Op op) { return op == Op::kLt || op == Op::kLe || op == Op::kGt || op == Op::kGe; }
 
 bool OpAllowed(FieldType type, Op op) {
   if (op == Op::kExists) return true;
   switch (type) {
     case FieldType::kString:
-      return op != Op::kLt && op != Op::kLe && op != Op::kGt && op != Op::kGe;
+      return !IsOrdering(op);
     case FieldType::kInt64:
     case FieldType::kUint64:
-      return op == Op::kEq || op == Op::kNe || op == Op::kLt || op == Op::kLe || op == Op::kGt ||
-             op == Op::kGe || op == Op::kIn || op == Op::kIntersects;
+      return op == Op::kEq || op == Op::kNe || IsOrdering(op) || op == Op::kIn ||
+             op == Op::kIntersects;
     case FieldType::kBool:
       return op == Op::kEq || op == Op::kNe;
+    case FieldType::kIpAddr:
+    case FieldType::kIpNet:
+      return op == Op::kEq || op == Op::kNe || op == Op::kIn || op == Op::kIntersects;
   }
   return false;
 }
@@ -236,8 +288,9 @@ struct Compiled {
 
 class Compiler {
  public:
-  Compiler(const Definitions& defs, FieldSlots& slots, std::vector<Diagnostic>& diagnostics)
-      : defs_(defs), slots_(slots), diagnostics_(diagnostics) {}
+  Compiler(const Definitions& defs, FieldSlots& slots, std::vector<Diagnostic>& diagnostics,
+           CompiledCondition& out)
+      : defs_(defs), slots_(slots), diagnostics_(diagnostics), out_(out) {}
 
   std::optional<Compiled> Compile(const Expr& e) {
     switch (e.kind) {
@@ -246,19 +299,17 @@ class Compiler {
       case Expr::Kind::kNot: {
         auto child = Compile(*e.children[0]);
         if (!child) return std::nullopt;
-        Compiled out;
-        out.evttype_only = child->evttype_only;
-        out.types = child->evttype_only ? ~child->types : AllEventTypes();
-        out.filter = std::make_unique<NotFilter>(std::move(child->filter));
-        return out;
+        Compiled c;
+        c.evttype_only = child->evttype_only;
+        c.types = child->evttype_only ? ~child->types : AllEventTypes();
+        c.filter = std::make_unique<NotFilter>(std::move(child->filter));
+        return c;
       }
       case Expr::Kind::kMacro: return CompileMacro(e);
       case Expr::Kind::kCompare: return CompileCompare(e);
     }
     return std::nullopt;
   }
-
-  std::vector<std::string> fields_used;
 
  private:
   void Error(const Location& at, std::string message) {
@@ -268,9 +319,9 @@ class Compiler {
   std::optional<Compiled> CompileBinary(const Expr& e) {
     const bool is_and = e.kind == Expr::Kind::kAnd;
     std::vector<FilterPtr> children;
-    Compiled out;
-    out.types = is_and ? AllEventTypes() : EventTypeSet();
-    out.evttype_only = true;
+    Compiled c;
+    c.types = is_and ? AllEventTypes() : EventTypeSet();
+    c.evttype_only = true;
     bool failed = false;
     for (const auto& child_expr : e.children) {
       auto child = Compile(*child_expr);  // keep going: report every error
@@ -278,17 +329,17 @@ class Compiler {
         failed = true;
         continue;
       }
-      out.types = is_and ? (out.types & child->types) : (out.types | child->types);
-      out.evttype_only = out.evttype_only && child->evttype_only;
+      c.types = is_and ? (c.types & child->types) : (c.types | child->types);
+      c.evttype_only = c.evttype_only && child->evttype_only;
       children.push_back(std::move(child->filter));
     }
     if (failed) return std::nullopt;
     if (is_and) {
-      out.filter = std::make_unique<AndFilter>(std::move(children));
+      c.filter = std::make_unique<AndFilter>(std::move(children));
     } else {
-      out.filter = std::make_unique<OrFilter>(std::move(children));
+      c.filter = std::make_unique<OrFilter>(std::move(children));
     }
-    return out;
+    return c;
   }
 
   std::optional<Compiled> CompileMacro(const Expr& e) {
@@ -334,106 +385,189 @@ class Compiler {
     }
   }
 
-  std::optional<__int128> ParseNumber(const std::string& text, FieldType type) {
-    if (type == FieldType::kUint64) {
-      if (auto u = ParseUint(text)) return *u;
+  std::unique_ptr<ValueSource> CompileOperand(const FieldOperand& operand) {
+    auto ref = ResolveField(operand.field);
+    if (!ref) {
+      Error(operand.location, ref.error().message);
+      return nullptr;
     }
-    if (auto i = ParseInt(text)) return *i;
-    return std::nullopt;
+    if (!ref->def->produced) out_.unproduced_fields.insert(ref->text);
+    out_.fields.push_back(ref->text);
+    auto source = std::make_unique<ValueSource>();
+    source->type = ref->def->type;
+    source->text = ref->text;
+    source->slot = slots_.Intern(ref->text);
+    if (ref->any_ancestor) source->iter_slot = slots_.Intern(ref->text + "#ancestors");
+    source->ref = std::move(*ref);
+    // Transformers apply innermost first.
+    for (auto t = operand.transformers.rbegin(); t != operand.transformers.rend(); ++t) {
+      Transformer kind;
+      ParseTransformer(*t, kind);
+      if (source->any_ancestor()) {
+        Error(operand.location, fmt::format("{}() needs a single value: give '{}' an index",
+                                            *t, source->text));
+        return nullptr;
+      }
+      if (source->type != FieldType::kString) {
+        Error(operand.location, fmt::format("{}() applies to strings; '{}' is {}", *t,
+                                            source->text, FieldTypeName(source->type)));
+        return nullptr;
+      }
+      auto outer = std::make_unique<ValueSource>();
+      outer->text = fmt::format("{}({})", *t, source->text);
+      outer->type = kind == Transformer::kLen ? FieldType::kUint64 : FieldType::kString;
+      outer->transform = kind;
+      outer->slot = slots_.Intern(outer->text);
+      outer->inner = std::move(source);
+      source = std::move(outer);
+    }
+    return source;
+  }
+
+  // The set of event types an evt.type check can match, and the names vigil cannot produce.
+  Compiled EventTypeCheck(const Expr& e, const std::vector<std::string>& items, bool& ok) {
+    Compiled c;
+    c.types = AllEventTypes();
+    c.evttype_only = true;
+    EventTypeSet named;
+    auto add = [&](const std::string& name, const Location& at) {
+      if (!IsKnownEventName(name)) {
+        Error(at, fmt::format("unknown event type '{}'", name));
+        ok = false;
+        return;
+      }
+      auto t = EventTypeFromName(name);
+      if (t) named.set(static_cast<std::size_t>(*t));
+      if (!t || !EventTypeProduced(*t)) out_.unproduced_event_types.insert(name);
+    };
+    if (e.value_field) {
+      c.evttype_only = false;
+      return c;
+    }
+    switch (e.op) {
+      case Op::kEq:
+        add(e.value, e.value_location);
+        c.types = named;
+        break;
+      case Op::kIn:
+      case Op::kIntersects:
+        for (const auto& i : items) add(i, e.value_location);
+        c.types = named;
+        break;
+      case Op::kNe:
+        add(e.value, e.value_location);
+        c.types = ~named;
+        break;
+      default:
+        c.evttype_only = false;
+    }
+    if (c.evttype_only && e.op != Op::kNe) out_.restricts_event_types = true;
+    return c;
+  }
+
+  TestPtr CompileTest(const Expr& e, const ValueSource& source, std::vector<std::string>& items,
+                      bool& ok) {
+    const FieldType type = source.type;
+    auto fail = [&](std::string message) {
+      Error(e.value_location, std::move(message));
+      ok = false;
+      return nullptr;
+    };
+    if (e.value_field) {
+      auto other = CompileOperand(*e.value_field);
+      if (!other) {
+        ok = false;
+        return nullptr;
+      }
+      if (other->any_ancestor()) return fail("val() needs a single value: give the field an index");
+      bool comparable = other->type == type ||
+                        ((type == FieldType::kInt64 || type == FieldType::kUint64) &&
+                         (other->type == FieldType::kInt64 || other->type == FieldType::kUint64));
+      if (!comparable) {
+        return fail(fmt::format("'{}' is {} but val({}) is {}", source.text, FieldTypeName(type),
+                                other->text, FieldTypeName(other->type)));
+      }
+      return std::make_unique<FieldCompareTest>(e.op, std::move(other));
+    }
+    const std::vector<std::string> single{e.value};
+    const auto& texts = IsListOp(e.op) ? items : single;
+    switch (type) {
+      case FieldType::kString:
+        if (e.op == Op::kIn || e.op == Op::kIntersects) return std::make_unique<StringSetTest>(items);
+        if (e.op == Op::kPmatch) return std::make_unique<PathPrefixTest>(items);
+        if (e.op == Op::kRegex) {
+          re2::RE2::Options options;
+          options.set_log_errors(false);
+          auto re = std::make_unique<re2::RE2>(e.value, options);
+          if (!re->ok()) return fail(fmt::format("invalid regular expression: {}", re->error()));
+          return std::make_unique<RegexTest>(std::move(re));
+        }
+        return std::make_unique<StringTest>(e.op, e.value);
+      case FieldType::kBool: {
+        std::string lowered = ToLower(e.value);
+        if (lowered != "true" && lowered != "false") {
+          return fail(fmt::format("field '{}' is bool: compare it with true or false, not '{}'",
+                                  source.text, e.value));
+        }
+        return std::make_unique<NumberTest>(e.op, std::vector<__int128>{lowered == "true" ? 1 : 0});
+      }
+      case FieldType::kInt64:
+      case FieldType::kUint64: {
+        std::vector<__int128> numbers;
+        for (const auto& text : texts) {
+          std::optional<__int128> n;
+          if (auto u = ParseUint(text)) n = *u;
+          else if (auto i = ParseInt(text)) n = *i;
+          if (!n) {
+            return fail(fmt::format("field '{}' is {}: '{}' is not a number", source.text,
+                                    FieldTypeName(type), text));
+          }
+          numbers.push_back(*n);
+        }
+        return std::make_unique<NumberTest>(e.op, std::move(numbers));
+      }
+      case FieldType::kIpAddr:
+      case FieldType::kIpNet: {
+        std::vector<Network> networks;
+        for (const auto& text : texts) {
+          Network n;
+          if (!ParseIpNetwork(text, n.address, n.prefix_length)) {
+            return fail(fmt::format("field '{}' is {}: '{}' is not an IP address or network",
+                                    source.text, FieldTypeName(type), text));
+          }
+          networks.push_back(n);
+        }
+        return std::make_unique<IpTest>(e.op, std::move(networks));
+      }
+    }
+    return nullptr;
   }
 
   std::optional<Compiled> CompileCompare(const Expr& e) {
-    auto ref = ResolveField(e.field);
-    if (!ref) {
-      Error(e.field_location, ref.error().message);
-      return std::nullopt;
-    }
-    const FieldType type = ref->def->type;
-    if (!OpAllowed(type, e.op)) {
+    auto source = CompileOperand(e.left);
+    if (!source) return std::nullopt;
+    if (!OpAllowed(source->type, e.op)) {
       Error(e.value_location, fmt::format("operator '{}' does not apply to field '{}' of type {}",
-                                          OpName(e.op), ref->text, FieldTypeName(type)));
+                                          OpName(e.op), source->text, FieldTypeName(source->type)));
       return std::nullopt;
     }
-    const std::size_t slot = slots_.Intern(ref->text);
-    fields_used.push_back(ref->text);
-    Compiled out;
-    out.types = AllEventTypes();
     std::vector<std::string> items;
     if (IsListOp(e.op)) ExpandItems(e.list, items, 0);
-
-    if (ref->text == "evt.type") {
-      out.evttype_only = true;
-      EventTypeSet named;
-      auto add = [&named](const std::string& name) {
-        if (auto t = EventTypeFromName(name)) named.set(static_cast<std::size_t>(*t));
-      };
-      if (e.op == Op::kEq) {
-        add(e.value);
-        out.types = named;
-      } else if (e.op == Op::kIn || e.op == Op::kIntersects) {
-        for (const auto& i : items) add(i);
-        out.types = named;
-      } else if (e.op == Op::kNe) {
-        add(e.value);
-        out.types = ~named;
-      } else {
-        out.evttype_only = false;
-      }
-    }
-
-    if (e.op == Op::kExists) {
-      out.filter = std::make_unique<ExistsFilter>(std::move(*ref), slot);
-      return out;
-    }
-    if (type == FieldType::kString) {
-      if (e.op == Op::kIn || e.op == Op::kIntersects) {
-        out.filter = std::make_unique<StringSetFilter>(std::move(*ref), slot, items);
-      } else if (e.op == Op::kPmatch) {
-        out.filter = std::make_unique<PathPrefixFilter>(std::move(*ref), slot, std::move(items));
-      } else if (e.op == Op::kRegex) {
-        re2::RE2::Options options;
-        options.set_log_errors(false);
-        auto re = std::make_unique<re2::RE2>(e.value, options);
-        if (!re->ok()) {
-          Error(e.value_location, fmt::format("invalid regular expression: {}", re->error()));
-          return std::nullopt;
-        }
-        out.filter = std::make_unique<RegexFilter>(std::move(*ref), slot, std::move(re));
-      } else {
-        out.filter = std::make_unique<StringFilter>(std::move(*ref), slot, e.op, e.value);
-      }
-      return out;
-    }
-    if (type == FieldType::kBool) {
-      std::string lowered = ToLower(e.value);
-      if (lowered != "true" && lowered != "false") {
-        Error(e.value_location, fmt::format("field '{}' is bool: compare it with true or false, "
-                                            "not '{}'", ref->text, e.value));
-        return std::nullopt;
-      }
-      __int128 b = lowered == "true" ? 1 : 0;
-      out.filter = std::make_unique<NumberFilter>(std::move(*ref), slot, e.op, std::vector<__int128>{b});
-      return out;
-    }
-    // Numbers: one operand, or the items of a list ('in ()' is empty and matches nothing).
-    std::vector<__int128> numbers;
-    const std::vector<std::string> single{e.value};
-    for (const auto& text : IsListOp(e.op) ? items : single) {
-      auto n = ParseNumber(text, type);
-      if (!n) {
-        Error(e.value_location, fmt::format("field '{}' is {}: '{}' is not a number", ref->text,
-                                            FieldTypeName(type), text));
-        return std::nullopt;
-      }
-      numbers.push_back(*n);
-    }
-    out.filter = std::make_unique<NumberFilter>(std::move(*ref), slot, e.op, std::move(numbers));
-    return out;
+    bool ok = true;
+    Compiled c;
+    c.types = AllEventTypes();
+    if (source->leaf() && source->text == "evt.type") c = EventTypeCheck(e, items, ok);
+    TestPtr test;
+    if (e.op != Op::kExists) test = CompileTest(e, *source, items, ok);
+    if (!ok) return std::nullopt;
+    c.filter = std::make_unique<CheckFilter>(std::move(source), std::move(test));
+    return c;
   }
 
   const Definitions& defs_;
   FieldSlots& slots_;
   std::vector<Diagnostic>& diagnostics_;
+  CompiledCondition& out_;
   std::vector<std::string> expanding_;
 };
 
@@ -450,16 +584,14 @@ EventTypeSet AllEventTypes() {
 std::optional<CompiledCondition> CompileCondition(const Expr& expr, const Definitions& defs,
                                                   FieldSlots& slots,
                                                   std::vector<Diagnostic>& diagnostics) {
-  Compiler compiler(defs, slots, diagnostics);
+  CompiledCondition out;
+  Compiler compiler(defs, slots, diagnostics, out);
   auto compiled = compiler.Compile(expr);
   if (!compiled) return std::nullopt;
-  CompiledCondition out;
   out.filter = std::move(compiled->filter);
   out.event_types = compiled->types & AllEventTypes();
-  std::sort(compiler.fields_used.begin(), compiler.fields_used.end());
-  compiler.fields_used.erase(std::unique(compiler.fields_used.begin(), compiler.fields_used.end()),
-                             compiler.fields_used.end());
-  out.fields = std::move(compiler.fields_used);
+  std::sort(out.fields.begin(), out.fields.end());
+  out.fields.erase(std::unique(out.fields.begin(), out.fields.end()), out.fields.end());
   return out;
 }
 

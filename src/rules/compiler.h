@@ -5,6 +5,8 @@
 
 #include <bitset>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -19,6 +21,8 @@ namespace vigil::rules {
 
 using EventTypeSet = std::bitset<kEventTypeCount>;
 
+// A compiled condition node. Filters are immutable and evaluated by one thread at a time per
+// EvalContext (the context carries all per-event state).
 class Filter {
  public:
   virtual ~Filter() = default;
@@ -29,6 +33,7 @@ using FilterPtr = std::unique_ptr<Filter>;
 struct MacroDef {
   ExprPtr condition;  // null when the macro's own condition failed to parse
   Location location;
+  std::string text;   // the condition as written (append/override build on it)
 };
 struct ListDef {
   std::vector<ListItem> items;
@@ -40,7 +45,8 @@ struct Definitions {
   std::unordered_map<std::string, ListDef> lists;
 };
 
-// Assigns each distinct field reference ("proc.aname[2]") one cache slot, across all rules.
+// Assigns each distinct value expression ("proc.aname[2]", "tolower(proc.name)") one cache
+// slot, across all rules.
 class FieldSlots {
  public:
   std::size_t Intern(const std::string& text) {
@@ -57,6 +63,12 @@ struct CompiledCondition {
   FilterPtr filter;
   EventTypeSet event_types;  // the types the filter can be true for
   std::vector<std::string> fields;  // every field the condition reads, canonical spelling
+  // What the condition names that vigil cannot observe yet: it loads, and those parts read as
+  // unknown (fields) or never occur (event types).
+  std::set<std::string> unproduced_fields;
+  std::set<std::string> unproduced_event_types;
+  // Whether the condition restricts the event type at all (Falco warns when it does not).
+  bool restricts_event_types = false;
 };
 
 // Compiles `expr`. Errors (every one found, not only the first) are appended to `diagnostics`;
@@ -65,7 +77,6 @@ std::optional<CompiledCondition> CompileCondition(const Expr& expr, const Defini
                                                   FieldSlots& slots,
                                                   std::vector<Diagnostic>& diagnostics);
 
-// A single field value against a parsed operand — shared by the compiler and the tests.
 EventTypeSet AllEventTypes();
 
 }  // namespace vigil::rules

@@ -5,7 +5,9 @@
 // cache and its scratch strings allocate nothing.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <deque>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,7 +20,15 @@
 
 namespace vigil::rules {
 
-enum class FieldType : uint8_t { kString, kInt64, kUint64, kBool };
+// kIpAddr: an address, compared with addresses; kIpNet: an address, compared with networks
+// ("10.0.0.0/8": true when the address lies inside).
+enum class FieldType : uint8_t { kString, kInt64, kUint64, kBool, kIpAddr, kIpNet };
+
+struct IpAddress {
+  uint8_t family = 0;  // 4 or 6; 0 when unset
+  std::array<uint8_t, 16> bytes{};
+  bool operator==(const IpAddress&) const = default;
+};
 
 // An extracted value. String views point into the event, the state tables or the slot's
 // scratch string, and stay valid until the next event.
@@ -28,6 +38,7 @@ struct FieldValue {
   int64_t i = 0;
   uint64_t u = 0;
   bool b = false;
+  IpAddress ip;
 };
 
 class EvalContext {
@@ -48,6 +59,9 @@ class EvalContext {
   }
 
   const Event& event() const { return *event_; }
+  // evt.hostname; set once by the owner.
+  void set_hostname(std::string hostname) { hostname_ = std::move(hostname); }
+  const std::string& hostname() const { return hostname_; }
   const Process* process() const { return process_; }
   const ProcessTable& processes() const { return *processes_; }
   UserDb& users() { return *users_; }
@@ -66,7 +80,8 @@ class EvalContext {
     FieldValue value;
     std::string scratch;  // storage for computed strings
   };
-  // Slot `index` (assigned by the compiler, one per distinct field reference).
+  // Slot `index` (assigned by the compiler, one per distinct value expression). A deque: growing
+  // it never moves existing slots, so values already extracted this event stay valid.
   Slot& slot(std::size_t index) {
     if (index >= slots_.size()) slots_.resize(index + 1);
     return slots_[index];
@@ -82,7 +97,8 @@ class EvalContext {
   bool container_looked_up_ = false;
   const ContainerInfo* container_ = nullptr;
   uint32_t generation_ = 0;
-  std::vector<Slot> slots_;
+  std::deque<Slot> slots_;
+  std::string hostname_;
 };
 
 }  // namespace vigil::rules

@@ -1,6 +1,6 @@
 // The field registry: every field a condition or an output can name, with its type, its
-// argument, its description and how to extract it. One table drives the compiler's checks,
-// `vigil rules fields` and docs/FIELDS.md.
+// argument, whether vigil produces its data yet, its description and how to extract it. One
+// table drives the compiler's checks, `vigil rules fields` and the docs.
 #pragma once
 
 #include <cstdint>
@@ -15,13 +15,16 @@ namespace vigil::rules {
 
 enum class FieldArgKind : uint8_t {
   kNone,           // proc.name
-  kIndex,          // proc.aname[2]: a number in brackets, required
+  kIndex,          // proc.apid[2]: a number in brackets, required
+  kOptionalIndex,  // proc.aname[2]; plain proc.aname means "any ancestor"
   kKey,            // container.label[app] or container.label.app: text, required
+  kOptionalKey,    // proc.env[HOME]; plain proc.env is the whole value
 };
 
 struct FieldArg {
   int64_t index = 0;
   std::string key;
+  bool present = false;
 };
 
 // Writes the value and returns true, or returns false when the value is unknown.
@@ -33,6 +36,7 @@ struct FieldDef {
   std::string_view name;
   FieldType type;
   FieldArgKind arg_kind;
+  bool produced;  // false: vigil cannot supply this data yet; it always reads as unknown
   std::string_view description;
   Extractor extract;
 };
@@ -44,7 +48,8 @@ std::string_view FieldTypeName(FieldType type);
 struct FieldRef {
   const FieldDef* def = nullptr;
   FieldArg arg;
-  std::string text;  // canonical spelling: "proc.aname[2]", "container.label[app]"
+  std::string text;         // canonical spelling: "proc.aname[2]", "container.label[app]"
+  bool any_ancestor = false;  // kOptionalIndex written without an index
 };
 
 // Resolves "proc.name", "proc.aname[2]", "container.label.app". The error names what is wrong.
@@ -65,5 +70,17 @@ inline bool Extract(EvalContext& ctx, const FieldRef& ref, std::size_t slot, Fie
 
 // Text of an open's flags as Falco prints them: "O_WRONLY|O_CREAT|O_TRUNC".
 std::string OpenFlagsText(uint32_t flags);
+
+// Parses "10.1.2.3", "::1" into an address, and "10.0.0.0/8" into an address and prefix length.
+bool ParseIpAddress(std::string_view text, IpAddress& out);
+bool ParseIpNetwork(std::string_view text, IpAddress& network, int& prefix_length);
+bool IpInNetwork(const IpAddress& ip, const IpAddress& network, int prefix_length);
+std::string FormatIpAddress(const IpAddress& ip);
+
+// The field tables, one per field class (fields_*.cpp).
+std::span<const FieldDef> EventFields();
+std::span<const FieldDef> ProcessFields();
+std::span<const FieldDef> FdFields();
+std::span<const FieldDef> ContainerFields();
 
 }  // namespace vigil::rules

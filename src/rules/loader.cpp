@@ -27,21 +27,84 @@ struct RuleLoader::PendingRule {
   std::unique_ptr<Rule> rule;
   std::shared_ptr<const SourceText> condition;
   std::shared_ptr<const SourceText> output;
+  std::vector<ExceptionDef> exceptions;
+  bool skip_if_unknown_filter = false;
+  bool warn_evttypes = true;
+};
+
+// One YAML item being read, with helpers that report problems at the right place.
+struct RuleLoader::ItemContext {
+  std::shared_ptr<const SourceFile> file;
+  const YAML::Node& node;
+  std::vector<Diagnostic>& diagnostics;
+
+  void Report(Diagnostic::Severity severity, const YAML::Node& at, std::string message) {
+    diagnostics.push_back(
+        MakeFileDiagnostic(severity, file, at.Mark().line, at.Mark().column, std::move(message)));
+  }
+  void Error(const YAML::Node& at, std::string message) {
+    Report(Diagnostic::Severity::kError, at, std::move(message));
+  }
+  void Warn(const YAML::Node& at, std::string message) {
+    Report(Diagnostic::Severity::kWarning, at, std::move(message));
+  }
+  std::shared_ptr<SourceText> Text(const YAML::Node& scalar) const {
+    auto text = std::make_shared<SourceText>();
+    text->file = file;
+    text->text = scalar.as<std::string>();
+    text->line = scalar.Mark().line;
+    text->column = scalar.Mark().column;
+    return text;
+  }
+  Location At(const YAML::Node& scalar) const { return Location{Text(scalar), 0}; }
+  // A scalar member, or nullopt (with an error when present but not a scalar).
+  std::optional<std::string> Scalar(const char* key) {
+    const YAML::Node n = node[key];
+    if (!n) return std::nullopt;
+    if (!n.IsScalar()) {
+      Error(n, fmt::format("'{}' must be a single value", key));
+      return std::nullopt;
+    }
+    return n.as<std::string>();
+  }
+  std::optional<bool> Flag(const char* key) {
+    const YAML::Node n = node[key];
+    if (!n) return std::nullopt;
+    std::string v = n.IsScalar() ? ToLower(n.as<std::string>()) : "";
+    if (v == "true") return true;
+    if (v == "false") return false;
+    Error(n, fmt::format("'{}' must be true or false", key));
+    return std::nullopt;
+  }
+  // The `override:` map (key -> append|replace), checked against what the item may extend.
+  std::map<std::string, std::string> Overrides(const std::set<std::string>& appendable,
+                                               const std::set<std::string>& replaceable) {
+    std::map<std::string, std::string> out;
+    const YAML::Node n = node["override"];
+    if (!n) return out;
+    if (!n.IsMap()) {
+      Error(n, "'override' must map keys to append or replace");
+      return out;
+    }
+    for (const auto& kv : n) {
+      std::string key = kv.first.as<std::string>();
+      std::string how = kv.second.IsScalar() ? kv.second.as<std::string>() : "";
+      const auto& allowed = how == "append" ? appendable : replaceable;
+      if (how != "append" && how != "replace") {
+        Error(kv.second, fmt::format("override of '{}' must be append or replace", key));
+      } else if (!allowed.contains(key)) {
+        Error(kv.first, fmt::format("'{}' cannot be overridden with {}", key, how));
+      } else if (!node[key]) {
+        Error(kv.first, fmt::format("override names '{}' but the item has no '{}:'", key, key));
+      } else {
+        out[key] = how;
+      }
+    }
+    return out;
+  }
 };
 
 namespace {
-
-const YAML::Node& AsNode(const void* p) { return *static_cast<const YAML::Node*>(p); }
-
-std::shared_ptr<const SourceText> TextOf(const std::shared_ptr<const SourceFile>& file,
-                                         const YAML::Node& node) {
-  auto text = std::make_shared<SourceText>();
-  text->file = file;
-  text->text = node.as<std::string>();
-  text->line = node.Mark().line;
-  text->column = node.Mark().column;
-  return text;
-}
 
 std::shared_ptr<SourceFile> SplitLines(const std::string& path, const std::string& content) {
   auto file = std::make_shared<SourceFile>();
@@ -59,9 +122,31 @@ std::shared_ptr<SourceFile> SplitLines(const std::string& path, const std::strin
   return file;
 }
 
+// Falco splices list items into conditions as text, so an item written with quotes
+// ('"10.0.0.0/8"') is a quoted literal there.
+ListItem ToListItem(const RuleLoader::ItemContext& item, const YAML::Node& n) {
+  std::string text = n.as<std::string>();
+  bool quoted = text.size() >= 2 && (text.front() == '"' || text.front() == '\'') &&
+                text.back() == text.front();
+  if (quoted) text = text.substr(1, text.size() - 2);
+  return ListItem{std::move(text), quoted, item.At(n)};
+}
+
+std::shared_ptr<const SourceText> TrimmedOutput(std::shared_ptr<SourceText> text) {
+  while (!text->text.empty() && std::isspace(static_cast<unsigned char>(text->text.back()))) {
+    text->text.pop_back();
+  }
+  return text;
+}
+
 const std::set<std::string> kRuleKeys = {
     "rule", "desc", "condition", "output", "priority", "tags", "enabled", "source",
     "exceptions", "warn_evttypes", "skip-if-unknown-filter", "append", "override",
+};
+const std::set<std::string> kRuleAppendable = {"condition", "output", "desc", "tags", "exceptions"};
+const std::set<std::string> kRuleReplaceable = {
+    "condition", "output", "desc", "priority", "tags", "exceptions", "enabled", "warn_evttypes",
+    "skip-if-unknown-filter",
 };
 
 }  // namespace
@@ -74,20 +159,6 @@ bool RuleLoader::has_errors() const {
     if (d.severity == Diagnostic::Severity::kError) return true;
   }
   return false;
-}
-
-void RuleLoader::Error(const std::shared_ptr<const SourceFile>& file, const void* node,
-                       std::string message) {
-  const auto& n = AsNode(node);
-  diagnostics_.push_back(MakeFileDiagnostic(Diagnostic::Severity::kError, file, n.Mark().line,
-                                            n.Mark().column, std::move(message)));
-}
-
-void RuleLoader::Warn(const std::shared_ptr<const SourceFile>& file, const void* node,
-                      std::string message) {
-  const auto& n = AsNode(node);
-  diagnostics_.push_back(MakeFileDiagnostic(Diagnostic::Severity::kWarning, file, n.Mark().line,
-                                            n.Mark().column, std::move(message)));
 }
 
 void RuleLoader::AddFile(const std::string& path) {
@@ -116,12 +187,16 @@ void RuleLoader::AddText(const std::string& name, const std::string& content) {
   }
   if (root.IsNull()) return;  // an empty file is a valid, empty rules file
   if (!root.IsSequence()) {
-    Error(file, &root, "a rules file is a YAML list of rule, macro and list items");
+    diagnostics_.push_back(MakeFileDiagnostic(Diagnostic::Severity::kError, file, root.Mark().line,
+                                              root.Mark().column,
+                                              "a rules file is a YAML list of rule, macro and "
+                                              "list items"));
     return;
   }
-  for (const auto& item : root) {
+  for (const auto& node : root) {
+    ItemContext item{file, node, diagnostics_};
     try {
-      AddItem(file, &item);
+      AddItem(item);
     } catch (const YAML::Exception& e) {
       diagnostics_.push_back(MakeFileDiagnostic(Diagnostic::Severity::kError, file, e.mark.line,
                                                 e.mark.column, "invalid item: " + e.msg));
@@ -129,79 +204,386 @@ void RuleLoader::AddText(const std::string& name, const std::string& content) {
   }
 }
 
-void RuleLoader::AddItem(const std::shared_ptr<const SourceFile>& file, const void* item_ptr) {
-  const YAML::Node& item = AsNode(item_ptr);
-  if (!item.IsMap()) {
-    Error(file, &item, "each item must be a map with one of: rule, macro, list");
+void RuleLoader::AddItem(ItemContext& item) {
+  const YAML::Node& node = item.node;
+  if (!node.IsMap()) {
+    item.Error(node, "each item must be a map with one of: rule, macro, list");
     return;
   }
-  auto scalar = [&](const char* key) -> std::optional<std::string> {
-    const YAML::Node n = item[key];
-    if (!n) return std::nullopt;
-    if (!n.IsScalar()) {
-      Error(file, &n, fmt::format("'{}' must be a scalar", key));
-      return std::nullopt;
-    }
-    return n.as<std::string>();
-  };
-  auto flag = [&](const char* key, bool fallback) {
-    const YAML::Node n = item[key];
-    if (!n) return fallback;
-    std::string v = ToLower(n.as<std::string>());
-    if (v == "true") return true;
-    if (v == "false") return false;
-    Error(file, &n, fmt::format("'{}' must be true or false", key));
-    return fallback;
-  };
-
-  if (item["required_engine_version"] || item["required_plugin_versions"]) {
-    if (const YAML::Node plugins = item["required_plugin_versions"]; plugins && plugins.IsSequence()) {
+  if (node["required_engine_version"]) return;
+  if (const YAML::Node plugins = node["required_plugin_versions"]) {
+    if (plugins.IsSequence()) {
       for (const auto& p : plugins) {
-        std::string name = p["name"] ? p["name"].as<std::string>() : "";
+        std::string name = p.IsMap() && p["name"] ? p["name"].as<std::string>() : "";
+        // vigil's own container fields stand in for Falco's container plugin.
         if (name != "container") {
-          Warn(file, &p, fmt::format("plugin '{}' is not available in vigil: rules that need its "
-                                     "fields will not load", name));
+          item.Warn(p, fmt::format("plugin '{}' is not available in vigil: rules that use its "
+                                   "fields will fail to load", name));
         }
       }
     }
     return;
   }
+  if (node["list"]) return AddList(item);
+  if (node["macro"]) return AddMacro(item);
+  if (node["rule"]) return AddRule(item);
+  item.Warn(node, "unknown item (expected rule, macro or list): skipped");
+}
 
-  if (const YAML::Node list = item["list"]) {
-    std::string name = list.as<std::string>();
-    const YAML::Node items = item["items"];
-    if (!items || !items.IsSequence()) {
-      Error(file, &item, fmt::format("list '{}' needs 'items:' as a YAML sequence", name));
-      return;
-    }
-    ListDef def;
-    def.location = Location{TextOf(file, list), 0};
+void RuleLoader::AddList(ItemContext& item) {
+  const YAML::Node& node = item.node;
+  std::string name = node["list"].as<std::string>();
+  const YAML::Node items = node["items"];
+  if (!items || !(items.IsSequence() || items.IsNull())) {
+    item.Error(node, fmt::format("list '{}' needs 'items:' as a YAML sequence", name));
+    return;
+  }
+  ListDef def;
+  def.location = item.At(node["list"]);
+  if (items.IsSequence()) {
     for (const auto& i : items) {
       if (!i.IsScalar()) {
-        Error(file, &i, fmt::format("list '{}': items must be scalars", name));
+        item.Error(i, fmt::format("list '{}': items must be single values", name));
         continue;
       }
-      def.items.push_back({i.as<std::string>(), false, Location{TextOf(file, i), 0}});
+      def.items.push_back(ToListItem(item, i));
     }
-    auto [it, inserted] = defs_.lists.try_emplace(name, ListDef{});
-    if (flag("append", false) && !inserted) {
-      for (auto& i : def.items) it->second.items.push_back(std::move(i));
+  }
+  auto overrides = item.Overrides({"items"}, {"items"});
+  auto mode = overrides.find("items");
+  bool append = item.Flag("append").value_or(false) ||
+                (mode != overrides.end() && mode->second == "append");
+  bool extends = append || mode != overrides.end();
+  auto existing = defs_.lists.find(name);
+  if (extends && existing == defs_.lists.end()) {
+    item.Error(node, fmt::format("list '{}' extends a list that was not defined before", name));
+    return;
+  }
+  if (append) {
+    for (auto& i : def.items) existing->second.items.push_back(std::move(i));
+  } else {
+    defs_.lists[name] = std::move(def);
+  }
+}
+
+void RuleLoader::AddMacro(ItemContext& item) {
+  const YAML::Node& node = item.node;
+  std::string name = node["macro"].as<std::string>();
+  const YAML::Node condition = node["condition"];
+  if (!condition || !condition.IsScalar()) {
+    item.Error(node, fmt::format("macro '{}' needs a 'condition:'", name));
+    return;
+  }
+  auto overrides = item.Overrides({"condition"}, {"condition"});
+  auto mode = overrides.find("condition");
+  bool append = item.Flag("append").value_or(false) ||
+                (mode != overrides.end() && mode->second == "append");
+  bool extends = append || mode != overrides.end();
+  auto existing = macro_sources_.find(name);
+  if (extends && existing == macro_sources_.end()) {
+    item.Error(node, fmt::format("macro '{}' extends a macro that was not defined before", name));
+    return;
+  }
+  if (append) {
+    existing->second = JoinSources(existing->second, item.Text(condition));
+  } else {
+    macro_sources_[name] = item.Text(condition);
+  }
+}
+
+// Reads the `exceptions:` sequence of a rule item.
+static std::vector<ExceptionDef> ReadExceptions(RuleLoader::ItemContext& item,
+                                                const YAML::Node& list) {
+  std::vector<ExceptionDef> out;
+  if (!list.IsSequence()) {
+    item.Error(list, "'exceptions' must be a list");
+    return out;
+  }
+  for (const auto& x : list) {
+    if (!x.IsMap() || !x["name"]) {
+      item.Error(x, "each exception needs a 'name'");
+      continue;
+    }
+    ExceptionDef def;
+    def.name = x["name"].as<std::string>();
+    def.location = item.At(x["name"]);
+    if (const YAML::Node fields = x["fields"]) {
+      def.single_field = fields.IsScalar();
+      if (def.single_field) {
+        def.fields.push_back(fields.as<std::string>());
+        def.field_locations.push_back(item.At(fields));
+      } else {
+        for (const auto& f : fields) {
+          def.fields.push_back(f.as<std::string>());
+          def.field_locations.push_back(item.At(f));
+        }
+      }
+    }
+    if (const YAML::Node comps = x["comps"]) {
+      if (comps.IsScalar()) {
+        def.comps.push_back(comps.as<std::string>());
+      } else {
+        for (const auto& c : comps) def.comps.push_back(c.as<std::string>());
+      }
     } else {
-      it->second = std::move(def);
+      def.comps.assign(def.fields.size(), def.single_field ? "in" : "=");
     }
+    auto value_of = [&](const YAML::Node& v) {
+      ExceptionValue value;
+      value.location = item.At(v.IsScalar() ? v : x["name"]);
+      if (v.IsSequence()) {
+        value.is_list = true;
+        for (const auto& i : v) value.list.push_back(ToListItem(item, i));
+      } else {
+        value.text = v.as<std::string>();
+      }
+      return value;
+    };
+    if (const YAML::Node values = x["values"]) {
+      for (const auto& tuple : values) {
+        std::vector<ExceptionValue> entry;
+        if (def.single_field || !tuple.IsSequence()) {
+          entry.push_back(value_of(tuple));
+        } else {
+          for (const auto& v : tuple) entry.push_back(value_of(v));
+        }
+        def.values.push_back(std::move(entry));
+      }
+    }
+    out.push_back(std::move(def));
+  }
+  return out;
+}
+
+void RuleLoader::AddRule(ItemContext& item) {
+  const YAML::Node& node = item.node;
+  std::string name = node["rule"].as<std::string>();
+  for (const auto& kv : node) {
+    std::string key = kv.first.as<std::string>();
+    if (!kRuleKeys.contains(key)) {
+      item.Warn(kv.first, fmt::format("rule '{}': unknown key '{}' ignored", name, key));
+    }
+  }
+  PendingRule* existing = nullptr;
+  for (auto& r : rules_) {
+    if (r->rule->name == name) existing = r.get();
+  }
+  const bool extends = node["append"] || node["override"];
+  // `- rule: X` with only `enabled:` switches an earlier rule on or off (Falco's older form).
+  const bool toggle = node["enabled"] && !node["condition"] && !node["output"] && !extends;
+  if (extends || toggle) {
+    if (!existing) {
+      item.Error(node, fmt::format("rule '{}' extends a rule that was not defined before", name));
+      return;
+    }
+    if (toggle) {
+      existing->rule->enabled = item.Flag("enabled").value_or(existing->rule->enabled);
+      return;
+    }
+    ExtendRule(item, *existing);
     return;
   }
 
-  if (const YAML::Node macro = item["macro"]) {
-    std::string name = macro.as<std::string>();
-    const YAML::Node condition = item["condition"];
-    if (!condition || !condition.IsScalar()) {
-      Error(file, &item, fmt::format("macro '{}' needs a 'condition:'", name));
-      return;
+  auto source_name = item.Scalar("source").value_or("syscall");
+  if (source_name != "syscall") {
+    item.Warn(node, fmt::format("rule '{}': source '{}' is not supported: rule skipped", name,
+                                source_name));
+    return;
+  }
+  bool complete = true;
+  for (const char* key : {"condition", "output", "priority", "desc"}) {
+    const YAML::Node n = node[key];
+    if (!n || !n.IsScalar()) {
+      item.Error(node, fmt::format("rule '{}' needs '{}:'", name, key));
+      complete = false;
     }
-    auto source = TextOf(file, condition);
+  }
+  if (!complete) return;
+  auto pending = std::make_unique<PendingRule>();
+  auto rule = std::make_unique<Rule>();
+  rule->name = name;
+  rule->file = item.file->path;
+  rule->line = node.Mark().line + 1;
+  rule->description = item.Scalar("desc").value_or("");
+  rule->enabled = item.Flag("enabled").value_or(true);
+  if (!ParsePriority(node["priority"].as<std::string>(), &rule->priority)) {
+    item.Error(node["priority"],
+               fmt::format("rule '{}': unknown priority '{}' (expected EMERGENCY, ALERT, CRITICAL, "
+                           "ERROR, WARNING, NOTICE, INFO or DEBUG)",
+                           name, node["priority"].as<std::string>()));
+    return;
+  }
+  if (const YAML::Node tags = node["tags"]) {
+    if (!tags.IsSequence()) {
+      item.Error(tags, fmt::format("rule '{}': tags must be a list", name));
+    } else {
+      for (const auto& t : tags) rule->tags.push_back(t.as<std::string>());
+    }
+  }
+  if (const YAML::Node x = node["exceptions"]) pending->exceptions = ReadExceptions(item, x);
+  pending->skip_if_unknown_filter = item.Flag("skip-if-unknown-filter").value_or(false);
+  pending->warn_evttypes = item.Flag("warn_evttypes").value_or(true);
+  pending->condition = item.Text(node["condition"]);
+  pending->output = TrimmedOutput(item.Text(node["output"]));
+  pending->rule = std::move(rule);
+  if (existing) {  // a redefinition replaces the earlier rule, keeping its place
+    for (auto& r : rules_) {
+      if (r.get() == existing) r = std::move(pending);
+    }
+    return;
+  }
+  rules_.push_back(std::move(pending));
+}
+
+void RuleLoader::ExtendRule(ItemContext& item, PendingRule& target) {
+  const YAML::Node& node = item.node;
+  std::map<std::string, std::string> how = item.Overrides(kRuleAppendable, kRuleReplaceable);
+  if (item.Flag("append").value_or(false)) {  // legacy: append whatever is given
+    for (const char* key : {"condition", "output", "desc", "tags", "exceptions"}) {
+      if (node[key]) how[key] = "append";
+    }
+  }
+  Rule& rule = *target.rule;
+  for (const auto& [key, mode] : how) {
+    const YAML::Node value = node[key];
+    const bool append = mode == "append";
+    if (key == "condition") {
+      auto text = item.Text(value);
+      target.condition = append ? JoinSources(target.condition, text) : text;
+    } else if (key == "output") {
+      auto text = TrimmedOutput(item.Text(value));
+      target.output = append ? JoinSources(target.output, text) : text;
+      if (append) {  // outputs join with a space, not a line break
+        auto joined = std::make_shared<SourceText>(*target.output);
+        joined->text[joined->text.size() - text->text.size() - 1] = ' ';
+        target.output = joined;
+      }
+    } else if (key == "desc") {
+      rule.description = append ? rule.description + " " + value.as<std::string>()
+                                : value.as<std::string>();
+    } else if (key == "priority") {
+      if (!ParsePriority(value.as<std::string>(), &rule.priority)) {
+        item.Error(value, fmt::format("unknown priority '{}'", value.as<std::string>()));
+      }
+    } else if (key == "tags") {
+      if (!append) rule.tags.clear();
+      for (const auto& t : value) rule.tags.push_back(t.as<std::string>());
+    } else if (key == "enabled") {
+      rule.enabled = item.Flag("enabled").value_or(rule.enabled);
+    } else if (key == "warn_evttypes") {
+      target.warn_evttypes = item.Flag("warn_evttypes").value_or(true);
+    } else if (key == "skip-if-unknown-filter") {
+      target.skip_if_unknown_filter = item.Flag("skip-if-unknown-filter").value_or(false);
+    } else if (key == "exceptions") {
+      auto added = ReadExceptions(item, value);
+      if (!append) {
+        target.exceptions = std::move(added);
+        continue;
+      }
+      // Values join the same-named exception; new names are new exceptions.
+      for (auto& x : added) {
+        auto same = std::find_if(target.exceptions.begin(), target.exceptions.end(),
+                                 [&](const ExceptionDef& e) { return e.name == x.name; });
+        if (same == target.exceptions.end()) {
+          target.exceptions.push_back(std::move(x));
+        } else {
+          for (auto& v : x.values) same->values.push_back(std::move(v));
+        }
+      }
+    }
+  }
+}
+
+std::unique_ptr<Rule> RuleLoader::CompileRule(PendingRule& pending, FieldSlots& slots) {
+  Rule& rule = *pending.rule;
+  std::vector<Diagnostic> found;
+  auto parsed = ParseCondition(pending.condition);
+  if (!parsed) {
+    found.push_back(MakeDiagnostic(Diagnostic::Severity::kError,
+                                   Location{pending.condition, parsed.error().offset},
+                                   parsed.error().message));
+  }
+  std::vector<ExprPtr> excluded;
+  for (const auto& x : pending.exceptions) {
+    if (auto e = BuildExceptionExpr(x, found)) excluded.push_back(std::move(e));
+  }
+  std::optional<CompiledCondition> compiled;
+  std::optional<OutputFormat> output;
+  if (parsed) {
+    ExprPtr condition = ApplyExceptions(std::move(*parsed), std::move(excluded));
+    compiled = CompileCondition(*condition, defs_, slots, found);
+  }
+  output = OutputFormat::Parse(pending.output, slots, found);
+
+  bool failed = !compiled || !output;
+  if (failed && pending.skip_if_unknown_filter) {
+    bool only_unknown_fields = true;
+    for (const auto& d : found) {
+      only_unknown_fields = only_unknown_fields && d.message.starts_with("unknown field");
+    }
+    if (only_unknown_fields) {
+      diagnostics_.push_back(MakeDiagnostic(
+          Diagnostic::Severity::kWarning, Location{pending.condition, 0},
+          fmt::format("rule '{}' skipped: {} (skip-if-unknown-filter)", rule.name,
+                      found.front().message)));
+      return nullptr;
+    }
+  }
+  for (auto& d : found) diagnostics_.push_back(std::move(d));
+  if (failed) return nullptr;
+
+  rule.condition = std::move(*compiled);
+  rule.output = std::move(*output);
+  rule.condition_text = pending.condition->text;
+  rule.output_text = pending.output->text;
+  if (!rule.condition.restricts_event_types && pending.warn_evttypes) {
+    diagnostics_.push_back(MakeDiagnostic(
+        Diagnostic::Severity::kWarning, Location{pending.condition, 0},
+        fmt::format("rule '{}' does not restrict evt.type: it is evaluated for every event "
+                    "(costly; set warn_evttypes: false if intended)", rule.name)));
+  }
+  return std::move(pending.rule);
+}
+
+void RuleLoader::WarnUnproduced(const std::vector<std::unique_ptr<Rule>>& rules) {
+  std::map<std::string, std::vector<std::string>> fields, types;
+  std::vector<std::string> never;
+  for (const auto& r : rules) {
+    for (const auto& f : r->condition.unproduced_fields) fields[f].push_back(r->name);
+    for (const auto& t : r->condition.unproduced_event_types) types[t].push_back(r->name);
+    if (r->condition.event_types.none()) never.push_back(r->name);
+  }
+  auto warn = [&](std::string message) {
+    Diagnostic d;
+    d.severity = Diagnostic::Severity::kWarning;
+    d.message = std::move(message);
+    diagnostics_.push_back(std::move(d));
+  };
+  auto names = [](const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& n : v) out += (out.empty() ? "'" : ", '") + n + "'";
+    return out;
+  };
+  for (const auto& [field, users] : fields) {
+    warn(fmt::format("field '{}' is not produced by vigil yet and reads as unknown, in {} rule{}: "
+                     "{}", field, users.size(), users.size() == 1 ? "" : "s", names(users)));
+  }
+  for (const auto& [type, users] : types) {
+    warn(fmt::format("event type '{}' is not captured by vigil yet, used by {} rule{}: {}", type,
+                     users.size(), users.size() == 1 ? "" : "s", names(users)));
+  }
+  if (!never.empty()) {
+    warn(fmt::format("{} rule{} can never alert until vigil captures their event types: {}",
+                     never.size(), never.size() == 1 ? "" : "s", names(never)));
+  }
+}
+
+std::unique_ptr<RuleSet> RuleLoader::Build() {
+  defs_.macros.clear();
+  for (const auto& [name, source] : macro_sources_) {
     MacroDef def;
     def.location = Location{source, 0};
+    def.text = source->text;
     auto parsed = ParseCondition(source);
     if (!parsed) {
       diagnostics_.push_back(MakeDiagnostic(Diagnostic::Severity::kError,
@@ -211,126 +593,14 @@ void RuleLoader::AddItem(const std::shared_ptr<const SourceFile>& file, const vo
       def.condition = std::move(*parsed);
     }
     defs_.macros[name] = std::move(def);
-    return;
   }
-
-  const YAML::Node rule_name = item["rule"];
-  if (!rule_name) {
-    Warn(file, &item, "unknown item (expected rule, macro or list): skipped");
-    return;
-  }
-  std::string name = rule_name.as<std::string>();
-  for (const auto& kv : item) {
-    std::string key = kv.first.as<std::string>();
-    if (!kRuleKeys.contains(key)) {
-      Warn(file, &kv.first, fmt::format("rule '{}': unknown key '{}' ignored", name, key));
-    }
-  }
-  // An item with only 'rule' and 'enabled' switches an existing rule on or off.
-  if (item["enabled"] && !item["condition"] && !item["output"]) {
-    for (auto& pending : rules_) {
-      if (pending->rule->name == name) {
-        pending->rule->enabled = flag("enabled", true);
-        return;
-      }
-    }
-    Error(file, &item, fmt::format("rule '{}' has no condition and no earlier rule has that name",
-                                   name));
-    return;
-  }
-  if (item["append"] || item["override"]) {
-    Warn(file, &item, fmt::format("rule '{}': append/override is not supported yet: item skipped",
-                                  name));
-    return;
-  }
-  auto source_name = scalar("source").value_or("syscall");
-  if (source_name != "syscall") {
-    Warn(file, &item, fmt::format("rule '{}': source '{}' is not supported: rule skipped", name,
-                                  source_name));
-    return;
-  }
-  auto pending = std::make_unique<PendingRule>();
-  auto rule = std::make_unique<Rule>();
-  rule->name = name;
-  rule->file = file->path;
-  rule->line = item.Mark().line + 1;
-  rule->description = scalar("desc").value_or("");
-  rule->enabled = flag("enabled", true);
-  bool complete = true;
-  for (const char* key : {"condition", "output", "priority"}) {
-    const YAML::Node n = item[key];
-    if (!n || !n.IsScalar()) {
-      Error(file, &item, fmt::format("rule '{}' needs '{}:'", name, key));
-      complete = false;
-    }
-  }
-  if (!complete) return;
-  const YAML::Node priority = item["priority"];
-  if (!ParsePriority(priority.as<std::string>(), &rule->priority)) {
-    Error(file, &priority, fmt::format("rule '{}': unknown priority '{}' (expected EMERGENCY, "
-                                       "ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFO or DEBUG)",
-                                       name, priority.as<std::string>()));
-    return;
-  }
-  if (const YAML::Node tags = item["tags"]) {
-    if (!tags.IsSequence()) {
-      Error(file, &tags, fmt::format("rule '{}': tags must be a list", name));
-    } else {
-      for (const auto& t : tags) rule->tags.push_back(t.as<std::string>());
-    }
-  }
-  if (item["exceptions"]) {
-    Warn(file, &item, fmt::format("rule '{}': exceptions are not supported yet and were ignored",
-                                  name));
-  }
-  pending->condition = TextOf(file, item["condition"]);
-  {
-    auto output = std::make_shared<SourceText>(*TextOf(file, item["output"]));
-    while (!output->text.empty() && std::isspace(static_cast<unsigned char>(output->text.back()))) {
-      output->text.pop_back();
-    }
-    pending->output = std::move(output);
-  }
-  rule->condition_text = pending->condition->text;
-  rule->output_text = Trim(pending->output->text);
-  pending->rule = std::move(rule);
-  // A later rule of the same name replaces the earlier one (as a redefinition does in Falco).
-  for (auto& existing : rules_) {
-    if (existing->rule->name == name) {
-      existing = std::move(pending);
-      return;
-    }
-  }
-  rules_.push_back(std::move(pending));
-}
-
-std::unique_ptr<RuleSet> RuleLoader::Build() {
   FieldSlots slots;
   std::vector<std::unique_ptr<Rule>> built;
   for (auto& pending : rules_) {
-    auto parsed = ParseCondition(pending->condition);
-    if (!parsed) {
-      diagnostics_.push_back(MakeDiagnostic(Diagnostic::Severity::kError,
-                                            Location{pending->condition, parsed.error().offset},
-                                            parsed.error().message));
-      continue;
-    }
-    std::vector<Diagnostic> found;
-    auto compiled = CompileCondition(**parsed, defs_, slots, found);
-    auto output = OutputFormat::Parse(pending->output, slots, found);
-    for (auto& d : found) diagnostics_.push_back(std::move(d));
-    if (!compiled || !output) continue;
-    pending->rule->condition = std::move(*compiled);
-    pending->rule->output = std::move(*output);
-    if (pending->rule->condition.event_types.none()) {
-      diagnostics_.push_back(MakeDiagnostic(
-          Diagnostic::Severity::kWarning, Location{pending->condition, 0},
-          fmt::format("rule '{}' matches no event type vigil's sensor produces: it will never "
-                      "alert", pending->rule->name)));
-    }
-    built.push_back(std::move(pending->rule));
+    if (auto rule = CompileRule(*pending, slots)) built.push_back(std::move(rule));
   }
   rules_.clear();
+  WarnUnproduced(built);
   // The same broken macro reached from many rules is one problem: report it once.
   std::set<std::string> seen;
   std::vector<Diagnostic> unique;

@@ -1,15 +1,18 @@
-// Loads Falco-language rule files: lists, macros and rules, in file order, then compiles every
-// rule. Every problem in every file is reported (file:line:col, the line, a caret), not only the
-// first; a file with errors yields no rule set.
+// Loads Falco-language rule files: lists, macros and rules in file order (later items may
+// extend earlier ones with `override` or the legacy `append`), then compiles every rule with its
+// exceptions. Every problem in every file is reported (file:line:col, the line, a caret), not
+// only the first; any error yields no rule set.
 //
 // Not thread-safe; use one loader per load.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "rules/compiler.h"
+#include "rules/exceptions.h"
 #include "rules/ruleset.h"
 #include "rules/source.h"
 
@@ -31,13 +34,20 @@ class RuleLoader {
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
   bool has_errors() const;
 
- private:
   struct PendingRule;
-  void AddItem(const std::shared_ptr<const SourceFile>& file, const void* node);
-  void Error(const std::shared_ptr<const SourceFile>& file, const void* node, std::string message);
-  void Warn(const std::shared_ptr<const SourceFile>& file, const void* node, std::string message);
+  struct ItemContext;
+
+ private:
+  void AddItem(ItemContext& item);
+  void AddList(ItemContext& item);
+  void AddMacro(ItemContext& item);
+  void AddRule(ItemContext& item);
+  void ExtendRule(ItemContext& item, PendingRule& rule);
+  std::unique_ptr<Rule> CompileRule(PendingRule& pending, FieldSlots& slots);
+  void WarnUnproduced(const std::vector<std::unique_ptr<Rule>>& rules);
 
   Definitions defs_;
+  std::map<std::string, std::shared_ptr<const SourceText>> macro_sources_;
   std::vector<std::unique_ptr<PendingRule>> rules_;
   std::vector<Diagnostic> diagnostics_;
 };

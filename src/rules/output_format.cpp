@@ -49,6 +49,11 @@ std::optional<OutputFormat> OutputFormat::Parse(const std::shared_ptr<const Sour
       i = end;
       continue;
     }
+    if (ref->any_ancestor) {  // one value to print: the parent's
+      ref->any_ancestor = false;
+      ref->arg.index = 1;
+      ref->arg.present = true;
+    }
     if (!literal.empty()) format.segments_.push_back({std::move(literal), std::nullopt, 0});
     literal.clear();
     std::size_t slot = slots.Intern(ref->text);
@@ -92,6 +97,13 @@ void OutputFormat::Render(EvalContext& ctx, std::string& text,
           text += v.b ? "true" : "false";
           json = v.b;
           break;
+        case FieldType::kIpAddr:
+        case FieldType::kIpNet: {
+          std::string ip = FormatIpAddress(v.ip);
+          text += ip;
+          json = std::move(ip);
+          break;
+        }
       }
     }
     bool seen = false;

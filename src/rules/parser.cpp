@@ -143,10 +143,42 @@ class Parser {
     }
   }
 
-  std::expected<ExprPtr, ParseError> ParseCheck() {
+  static bool IsTransformer(std::string_view w) {
+    return w == "tolower" || w == "toupper" || w == "b64" || w == "basename" || w == "len";
+  }
+
+  // field | transformer '(' operand ')'
+  std::expected<FieldOperand, ParseError> ParseFieldOperand(int depth) {
     const Token name = Take();
-    auto op = OperatorOf(Peek());
-    if (!op) {
+    if (Peek().kind == Token::Kind::kLParen && (IsTransformer(name.text) || name.text == "val")) {
+      if (name.text == "val") return Error(name, "val() can only be the right side of a comparison");
+      if (depth > 16) return Error(name, "transformers nested too deeply");
+      Take();
+      if (Peek().kind != Token::Kind::kWord) {
+        return Error(Peek(), fmt::format("expected a field inside {}()", name.text));
+      }
+      auto inner = ParseFieldOperand(depth + 1);
+      if (!inner) return inner;
+      if (Peek().kind != Token::Kind::kRParen) {
+        return Error(Peek(), fmt::format("expected ')' to close {}(", name.text));
+      }
+      Take();
+      inner->transformers.insert(inner->transformers.begin(), name.text);
+      inner->location = At(name.offset);
+      return inner;
+    }
+    FieldOperand operand;
+    operand.field = name.text;
+    operand.location = At(name.offset);
+    return operand;
+  }
+
+  std::expected<ExprPtr, ParseError> ParseCheck() {
+    const Token& first = Peek();
+    const bool transformed = IsTransformer(first.text) && Peek(1).kind == Token::Kind::kLParen;
+    auto op = OperatorOf(Peek(1));
+    if (!transformed && !op) {
+      const Token name = Take();
       if (name.text.find('.') != std::string::npos) {
         if (Peek().kind == Token::Kind::kEnd) {
           return Error(Peek(), fmt::format("expected an operator after field '{}'", name.text));
@@ -158,10 +190,15 @@ class Parser {
       node->name = name.text;
       return node;
     }
+    auto node = MakeNode(Expr::Kind::kCompare, first.offset);
+    auto left = ParseFieldOperand(0);
+    if (!left) return std::unexpected(left.error());
+    node->left = std::move(*left);
+    op = OperatorOf(Peek());
+    if (!op) {
+      return Error(Peek(), fmt::format("expected an operator after '{}'", node->left.Text()));
+    }
     const Token op_token = Take();
-    auto node = MakeNode(Expr::Kind::kCompare, name.offset);
-    node->field = name.text;
-    node->field_location = At(name.offset);
     node->op = *op;
     node->value_location = At(op_token.offset);
     if (*op == Op::kExists) return node;
@@ -191,6 +228,19 @@ class Parser {
       return node;
     }
     const Token& value = Peek();
+    if (value.kind == Token::Kind::kWord && value.text == "val" &&
+        Peek(1).kind == Token::Kind::kLParen) {
+      Take();
+      Take();
+      if (Peek().kind != Token::Kind::kWord) return Error(Peek(), "expected a field inside val()");
+      auto field = ParseFieldOperand(0);
+      if (!field) return std::unexpected(field.error());
+      if (Peek().kind != Token::Kind::kRParen) return Error(Peek(), "expected ')' to close val(");
+      Take();
+      node->value_location = At(value.offset);
+      node->value_field = std::move(*field);
+      return node;
+    }
     if (value.kind != Token::Kind::kWord && value.kind != Token::Kind::kString) {
       return Error(value, fmt::format("expected a value after '{}'", op_token.text));
     }
@@ -207,6 +257,14 @@ class Parser {
 };
 
 }  // namespace
+
+std::string FieldOperand::Text() const {
+  std::string out;
+  for (const auto& t : transformers) out += t + "(";
+  out += field;
+  out.append(transformers.size(), ')');
+  return out;
+}
 
 std::string_view OpName(Op op) {
   switch (op) {

@@ -73,8 +73,35 @@ Diagnostic MakeFileDiagnostic(Diagnostic::Severity severity,
   return d;
 }
 
+std::shared_ptr<const SourceText> JoinSources(const std::shared_ptr<const SourceText>& first,
+                                              const std::shared_ptr<const SourceText>& second) {
+  auto joined = std::make_shared<SourceText>();
+  auto add = [&](const std::shared_ptr<const SourceText>& piece) {
+    const uint32_t base = static_cast<uint32_t>(joined->text.size());
+    if (piece->parts.empty()) {
+      joined->parts.push_back({base, piece});
+    } else {
+      for (const auto& p : piece->parts) joined->parts.push_back({base + p.start, p.source});
+    }
+    joined->text += piece->text;
+  };
+  add(first);
+  joined->text += '\n';
+  add(second);
+  joined->file = first->file ? first->file : second->file;
+  return joined;
+}
+
 Diagnostic MakeDiagnostic(Diagnostic::Severity severity, const Location& location,
                           std::string message) {
+  if (location.source && !location.source->parts.empty()) {
+    // Joined text: find the part the offset falls in.
+    const auto& parts = location.source->parts;
+    std::size_t i = parts.size() - 1;
+    while (i > 0 && parts[i].start > location.offset) --i;
+    uint32_t inner = location.offset >= parts[i].start ? location.offset - parts[i].start : 0;
+    return MakeDiagnostic(severity, Location{parts[i].source, inner}, std::move(message));
+  }
   if (!location.source || !location.source->file) {
     Diagnostic d;
     d.severity = severity;

@@ -17,13 +17,24 @@ struct SourceFile {
   std::vector<std::string> lines;
 };
 
-// One scalar taken from a rules file (a condition, an output), and where it starts.
+// One scalar taken from a rules file (a condition, an output), and where it starts; or text
+// joined from several such scalars (a condition extended by append/override), which keeps
+// where each part begins so positions still map to the right file and line.
 struct SourceText {
   std::shared_ptr<const SourceFile> file;  // null for text that came from no file
   std::string text;
   int line = 0;    // 0-based line of the YAML scalar (yaml-cpp's Mark)
   int column = 0;  // 0-based column
+  struct Part {
+    uint32_t start;  // offset of the part in `text`
+    std::shared_ptr<const SourceText> source;
+  };
+  std::vector<Part> parts;  // empty for a single scalar
 };
+
+// `first` followed by `second`, separated by a line break, as Falco appends conditions.
+std::shared_ptr<const SourceText> JoinSources(const std::shared_ptr<const SourceText>& first,
+                                              const std::shared_ptr<const SourceText>& second);
 
 // A position inside a SourceText.
 struct Location {

@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
+#include "common/clock.h"
 #include "common/strings.h"
 #include "runtime/image_ref.h"
 
@@ -101,6 +102,19 @@ Result<ContainerInfo> ContainerInfoFromInspect(const json& inspect) {
       if (v.is_string()) info.labels[k] = v.get<std::string>();
     }
   }
+  if (auto mounts = inspect.find("Mounts"); mounts != inspect.end() && mounts->is_array()) {
+    for (const auto& m : *mounts) {
+      if (!m.is_object()) continue;
+      ContainerMount mount;
+      mount.source = Text(m, "Source");
+      mount.destination = Text(m, "Destination");
+      mount.mode = Text(m, "Mode");
+      mount.propagation = Text(m, "Propagation");
+      if (auto rw = m.find("RW"); rw != m.end() && rw->is_boolean()) mount.read_write = rw->get<bool>();
+      info.mounts.push_back(std::move(mount));
+    }
+  }
+  info.started_ns = ParseRfc3339(Text(Member(inspect, "State"), "StartedAt"));
   // overlay2: MergedDir while running, UpperDir (the container's writes), LowerDir (image
   // layers, colon-separated, topmost first).
   const json& graph = Member(Member(inspect, "GraphDriver"), "Data");

@@ -70,6 +70,7 @@ Process& ProcessTable::Upsert(const Event& event) {
   if (inserted) {
     p.pid = event.pid;
     p.exec_ns = event.ts_ns;
+    p.start_ns = event.ts_ns;  // first seen now (a kProcInfo carries the real start time)
   }
   return p;
 }
@@ -83,6 +84,7 @@ const Process* ProcessTable::Apply(Event& event) {
     child.exited = false;
     child.exit_ns = 0;
     child.exec_ns = event.ts_ns;
+    child.start_ns = event.ts_ns;
     processes_[event.pid] = std::move(child);
   }
   Process& p = Upsert(event);

@@ -30,6 +30,7 @@ struct Process {
   uint32_t tty = 0;
   uint64_t cgroup_id = 0;
   std::string container_id;  // 12 hex characters, or "host"
+  uint64_t start_ns = 0;     // when the process was created (fork/clone), proc.duration's origin
   uint64_t exec_ns = 0;      // when the current image started
   bool exited = false;
   uint64_t exit_ns = 0;

@@ -200,7 +200,8 @@ TEST(CaptureCodecTest, RejectsHostileEventPayloads) {
   }
   EXPECT_FALSE(DecodeEvent(payload + "x", e));
   std::string bad_type = payload;
-  bad_type[0] = 100;
+  bad_type[0] = 0x7f;
+  bad_type[1] = 0x7f;
   EXPECT_FALSE(DecodeEvent(bad_type, e));
 }
 

@@ -90,7 +90,7 @@ TEST(ParserTest, BuildsTheTree) {
   const Expr& negated = *conj.children[1];
   ASSERT_EQ(negated.kind, Expr::Kind::kNot);
   const Expr& in = *negated.children[0];
-  EXPECT_EQ(in.field, "proc.name");
+  EXPECT_EQ(in.left.field, "proc.name");
   EXPECT_EQ(in.op, Op::kIn);
   ASSERT_EQ(in.list.size(), 2u);
   EXPECT_EQ(in.list[1].text, "sh");

@@ -1,0 +1,53 @@
+// A value a check compares: a field, possibly inside transformers (tolower(proc.name)), with its
+// per-event cache slot. Internal to the rules compiler.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "rules/fields.h"
+
+namespace vigil::rules {
+
+enum class Transformer : uint8_t { kToLower, kToUpper, kB64, kBasename, kLen };
+
+struct ValueSource {
+  // A leaf names a field; otherwise `transform` applies to `inner`.
+  FieldRef ref;
+  std::unique_ptr<ValueSource> inner;
+  Transformer transform = Transformer::kToLower;
+  FieldType type = FieldType::kString;
+  std::size_t slot = 0;       // cache of this value
+  std::size_t iter_slot = 0;  // scratch for iterating ancestors (ref.any_ancestor)
+  std::string text;
+
+  bool leaf() const { return inner == nullptr; }
+  bool any_ancestor() const { return leaf() && ref.any_ancestor; }
+
+  // This event's value (cached); false when unknown.
+  bool Get(EvalContext& ctx, FieldValue& out) const;
+
+  // For proc.aname-style fields written without an index: true when `test` holds for some
+  // ancestor's value (parent first).
+  template <class Test>
+  bool AnyAncestor(EvalContext& ctx, Test&& test) const {
+    FieldArg arg = ref.arg;
+    std::string& scratch = ctx.slot(iter_slot).scratch;
+    for (int generation = 1; generation <= kMaxAncestors; ++generation) {
+      arg.index = generation;
+      FieldValue v;
+      v.type = ref.def->type;
+      if (!ref.def->extract(ctx, arg, v, scratch)) return false;  // the chain ended
+      if (test(v)) return true;
+    }
+    return false;
+  }
+
+  static constexpr int kMaxAncestors = 32;
+};
+
+// Applies one transformer; false when the input cannot be transformed (e.g. bad base64).
+bool ApplyTransformer(Transformer t, const FieldValue& in, FieldValue& out, std::string& scratch);
+bool ParseTransformer(std::string_view name, Transformer& out);
+
+}  // namespace vigil::rules
