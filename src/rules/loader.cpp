@@ -548,10 +548,14 @@ std::unique_ptr<Rule> RuleLoader::CompileRule(PendingRule& pending, FieldSlots& 
 void RuleLoader::WarnUnproduced(const std::vector<std::unique_ptr<Rule>>& rules) {
   std::map<std::string, std::vector<std::string>> fields, types;
   std::vector<std::string> never;
+  EventTypeSet produced;
+  for (std::size_t t = 0; t < kEventTypeCount; ++t) {
+    if (EventTypeProduced(static_cast<EventType>(t))) produced.set(t);
+  }
   for (const auto& r : rules) {
     for (const auto& f : r->condition.unproduced_fields) fields[f].push_back(r->name);
     for (const auto& t : r->condition.unproduced_event_types) types[t].push_back(r->name);
-    if (r->condition.event_types.none()) never.push_back(r->name);
+    if ((r->condition.event_types & produced).none()) never.push_back(r->name);
   }
   auto warn = [&](std::string message) {
     Diagnostic d;

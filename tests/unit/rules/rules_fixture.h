@@ -23,6 +23,20 @@ struct Matched {
   std::vector<std::pair<std::string, FieldJsonValue>> fields;
 };
 
+// A process to start in the harness: exec'd as `comm` with `args`.
+struct ProcSpec {
+  uint32_t pid = 0;
+  uint32_t ppid = 100;  // the container's shell by default
+  std::string comm;
+  std::vector<std::string> args;
+  std::string exe_path;  // default /usr/bin/<comm>
+  std::string cwd = "/";
+  bool in_container = true;
+  uint32_t uid = 0;
+  uint32_t loginuid = kNoLoginUid;
+  uint32_t tty = 0;
+};
+
 class RulesHarness {
  public:
   RulesHarness() : users_(false), ctx_(&processes_, &containers_, &users_) {
@@ -37,6 +51,44 @@ class RulesHarness {
     containers_.Put(c);
     users_.Add({c.id, 0, "root"});
     users_.Add({"host", 1000, "alice"});
+  }
+
+  ContainerInfo& container() { return *const_cast<ContainerInfo*>(containers_.Find(kContainerFullId.substr(0, 12))); }
+
+  // Loads files; fails the test with every diagnostic if they do not load.
+  bool LoadFiles(const std::vector<std::string>& paths) {
+    RuleLoader loader;
+    for (const auto& p : paths) loader.AddFile(p);
+    set_ = loader.Build();
+    diagnostics_.clear();
+    std::string errors;
+    for (const auto& d : loader.diagnostics()) {
+      diagnostics_.push_back(FormatDiagnostic(d));
+      if (d.severity == Diagnostic::Severity::kError) errors += diagnostics_.back() + "\n";
+    }
+    if (!set_) ADD_FAILURE() << "rules failed to load:\n" << errors;
+    return set_ != nullptr;
+  }
+
+  // Execs a process (its parent must exist, or be 0) and returns what the exec matched.
+  std::vector<Matched> Exec(const ProcSpec& spec) {
+    if (!processes_.Find(1)) Spawn(0, "", {}, true);  // the default chain, no extra process
+    Event e;
+    e.type = EventType::kExecve;
+    e.pid = e.tid = spec.pid;
+    e.ppid = spec.ppid;
+    e.uid = spec.uid;
+    e.loginuid = spec.loginuid;
+    e.comm = spec.comm;
+    e.args = spec.args.empty() ? std::vector<std::string>{spec.comm} : spec.args;
+    e.exe_path = spec.exe_path.empty() ? "/usr/bin/" + spec.comm : spec.exe_path;
+    e.exe_filename = e.exe_path;
+    e.cwd = spec.cwd;
+    e.tty = spec.tty;
+    e.cgroup_path = spec.in_container ? "/docker/" + kContainerFullId : "";
+    e.cgroup_id = spec.in_container ? 7 : 1;
+    e.ts_ns = 1'700'000'000'000'000'000ull;
+    return Evaluate(e);
   }
 
   // Loads rules from text; fails the test with every diagnostic if they do not load.
@@ -63,11 +115,11 @@ class RulesHarness {
       Exec(50, 1, "containerd-shim", {"containerd-shim"}, false, 0);
       Exec(100, 50, "sh", {"sh", "-c", "x"}, in_container, 0);
     }
-    Exec(pid, 100, comm, std::move(args), in_container, uid);
+    if (pid != 0) Exec(pid, 100, comm, std::move(args), in_container, uid);
   }
 
   std::vector<Matched> Open(uint32_t pid, const std::string& path, int flags, int64_t ret = 3,
-                            uint32_t file_mode = 0100644) {
+                            uint32_t file_mode = 0100644, uint32_t open_mode = 0644) {
     Event e;
     e.type = EventType::kOpenat;
     e.pid = e.tid = pid;
@@ -77,6 +129,7 @@ class RulesHarness {
     e.comm = processes_.Find(pid) ? processes_.Find(pid)->comm : "";
     e.ts_ns = 1'700'000'000'000'000'000ull;
     e.open_flags = static_cast<uint32_t>(flags);
+    e.open_mode = open_mode;
     e.dirfd = AT_FDCWD;
     e.ret = ret;
     e.path_raw = path;
@@ -84,6 +137,27 @@ class RulesHarness {
       e.path = path;
       e.file_mode = file_mode;
     }
+    return Evaluate(e);
+  }
+
+  // An open whose raw (asked-for) path differs from the resolved one.
+  std::vector<Matched> OpenRaw(uint32_t pid, const std::string& raw, const std::string& resolved,
+                               int flags) {
+    Event e;
+    e.type = EventType::kOpenat;
+    e.pid = e.tid = pid;
+    const Process* p = processes_.Find(pid);
+    e.ppid = p ? p->ppid : 1;
+    e.uid = p ? p->uid : 0;
+    e.cgroup_id = p ? p->cgroup_id : 0;
+    e.comm = p ? p->comm : "";
+    e.ts_ns = 1'700'000'000'000'000'000ull;
+    e.open_flags = static_cast<uint32_t>(flags);
+    e.dirfd = AT_FDCWD;
+    e.ret = 3;
+    e.path_raw = raw;
+    e.path = resolved;
+    e.file_mode = 0100644;
     return Evaluate(e);
   }
 
