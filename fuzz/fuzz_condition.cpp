@@ -32,9 +32,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   source->text.assign(reinterpret_cast<const char*>(data), size);
   auto parsed = ParseCondition(source);
   if (!parsed) return 0;
-  FieldSlots slots;
+  CompileCache cache;
   std::vector<Diagnostic> diagnostics;
-  CompileCondition(**parsed, defs, slots, diagnostics);
+  CompileCondition(**parsed, defs, cache, diagnostics);
   for (const auto& d : diagnostics) FormatDiagnostic(d);
   return 0;
 }

@@ -1,7 +1,6 @@
 #include "rules/compiler.h"
 
 #include <algorithm>
-#include <unordered_set>
 
 #include <fmt/core.h>
 #include <re2/re2.h>
@@ -119,17 +118,52 @@ class RegexTest final : public Test {
   std::unique_ptr<re2::RE2> re_;
 };
 
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+// An open-addressing set of strings that takes the probe's hash from the caller, so a value
+// tested against many lists is hashed once per event (FieldValue::StrHash).
+class StringSet {
+ public:
+  explicit StringSet(const std::vector<std::string>& items) {
+    std::size_t capacity = 8;
+    while (capacity < items.size() * 2) capacity <<= 1;
+    table_.resize(capacity);
+    mask_ = capacity - 1;
+    for (const auto& item : items) Insert(item);
+  }
+  bool Contains(std::string_view s, std::size_t hash) const {
+    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      const Entry& e = table_[i];
+      if (!e.used) return false;
+      if (e.hash == hash && e.value == s) return true;
+    }
+  }
+  bool Contains(std::string_view s) const { return Contains(s, std::hash<std::string_view>{}(s)); }
+
+ private:
+  struct Entry {
+    std::size_t hash = 0;
+    std::string value;
+    bool used = false;
+  };
+  void Insert(const std::string& item) {
+    std::size_t hash = std::hash<std::string_view>{}(item);
+    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      Entry& e = table_[i];
+      if (!e.used) {
+        e = Entry{hash, item, true};
+        return;
+      }
+      if (e.hash == hash && e.value == item) return;
+    }
+  }
+  std::vector<Entry> table_;
+  std::size_t mask_ = 0;
 };
-using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
 
 class StringSetTest final : public Test {
  public:
-  explicit StringSetTest(const std::vector<std::string>& items) : items_(items.begin(), items.end()) {}
+  explicit StringSetTest(const std::vector<std::string>& items) : items_(items) {}
   bool Holds(EvalContext&, const FieldValue& v) const override {
-    return items_.find(v.str) != items_.end();
+    return items_.Contains(v.str, v.StrHash());
   }
 
  private:
@@ -140,13 +174,12 @@ class StringSetTest final : public Test {
 // directories are looked up in one hash set: O(depth), whatever the list's length.
 class PathPrefixTest final : public Test {
  public:
-  explicit PathPrefixTest(const std::vector<std::string>& prefixes) {
-    for (const auto& p : prefixes) prefixes_.insert(p == "/" ? p : NormalizePath(p));
-  }
+  explicit PathPrefixTest(const std::vector<std::string>& prefixes)
+      : prefixes_(Normalized(prefixes)) {}
   bool Holds(EvalContext&, const FieldValue& v) const override {
     std::string_view path = v.str;
     while (!path.empty()) {
-      if (prefixes_.find(path) != prefixes_.end()) return true;
+      if (prefixes_.Contains(path)) return true;
       if (path == "/") return false;
       auto slash = path.rfind('/');
       if (slash == std::string_view::npos) return false;
@@ -156,6 +189,11 @@ class PathPrefixTest final : public Test {
   }
 
  private:
+  static std::vector<std::string> Normalized(const std::vector<std::string>& prefixes) {
+    std::vector<std::string> out;
+    for (const auto& p : prefixes) out.push_back(p == "/" ? p : NormalizePath(p));
+    return out;
+  }
   StringSet prefixes_;
 };
 
@@ -222,8 +260,9 @@ class FieldCompareTest final : public Test {
  public:
   FieldCompareTest(Op op, std::unique_ptr<ValueSource> other) : op_(op), other_(std::move(other)) {}
   bool Holds(EvalContext& ctx, const FieldValue& v) const override {
-    FieldValue w;
-    if (!other_->Get(ctx, w)) return false;
+    const FieldValue* other = other_->Get(ctx);
+    if (!other) return false;
+    const FieldValue& w = *other;
     if (v.type == FieldType::kString) return CompareStrings(op_, v.str, w.str);
     if (v.type == FieldType::kIpAddr || v.type == FieldType::kIpNet) {
       bool same = v.ip == w.ip;
@@ -248,14 +287,61 @@ class CheckFilter final : public Filter {
       if (!test_) return source_->AnyAncestor(ctx, [](const FieldValue&) { return true; });
       return source_->AnyAncestor(ctx, [&](const FieldValue& v) { return test_->Holds(ctx, v); });
     }
-    FieldValue v;
-    if (!source_->Get(ctx, v)) return false;
-    return !test_ || test_->Holds(ctx, v);
+    const FieldValue* v = source_->Get(ctx);
+    if (!v) return false;
+    return !test_ || test_->Holds(ctx, *v);
   }
 
  private:
   std::unique_ptr<ValueSource> source_;
   TestPtr test_;  // null: 'exists'
+};
+
+// evt.type = / in / != against vigil's event types: a bit test, no string work. Names vigil
+// does not model are simply absent from the set, so they never match, as a string compare.
+class EventTypeFilter final : public Filter {
+ public:
+  EventTypeFilter(EventTypeSet types, bool negate) : types_(types), negate_(negate) {}
+  bool Eval(EvalContext& ctx) const override {
+    return types_.test(static_cast<std::size_t>(ctx.event().type)) != negate_;
+  }
+
+ private:
+  EventTypeSet types_;
+  bool negate_;
+};
+
+}  // namespace
+
+// A macro compiled once, shared by every rule that uses it.
+struct CompiledMacro {
+  FilterPtr filter;
+  EventTypeSet types;
+  bool evttype_only = false;
+  std::size_t result_slot = 0;
+  std::vector<std::string> fields;
+  std::set<std::string> unproduced_fields;
+  std::set<std::string> unproduced_event_types;
+  bool restricts_event_types = false;
+};
+
+namespace {
+
+// Evaluates a shared macro at most once per event.
+class MacroFilter final : public Filter {
+ public:
+  explicit MacroFilter(std::shared_ptr<const CompiledMacro> macro) : macro_(std::move(macro)) {}
+  bool Eval(EvalContext& ctx) const override {
+    auto& slot = ctx.macro_slot(macro_->result_slot);
+    if (slot.generation != ctx.generation()) {
+      slot.value = macro_->filter->Eval(ctx);
+      slot.generation = ctx.generation();
+    }
+    return slot.value;
+  }
+
+ private:
+  std::shared_ptr<const CompiledMacro> macro_;
 };
 
 // ------------------------------------------------------------------------------ compiler
@@ -288,9 +374,9 @@ struct Compiled {
 
 class Compiler {
  public:
-  Compiler(const Definitions& defs, FieldSlots& slots, std::vector<Diagnostic>& diagnostics,
+  Compiler(const Definitions& defs, CompileCache& cache, std::vector<Diagnostic>& diagnostics,
            CompiledCondition& out)
-      : defs_(defs), slots_(slots), diagnostics_(diagnostics), out_(out) {}
+      : defs_(defs), cache_(cache), slots_(cache.slots), diagnostics_(diagnostics), out_(out) {}
 
   std::optional<Compiled> Compile(const Expr& e) {
     switch (e.kind) {
@@ -361,11 +447,46 @@ class Compiler {
       Error(e.location, fmt::format("macro '{}' refers to itself", e.name));
       return std::nullopt;
     }
-    expanding_.push_back(e.name);
-    auto out = Compile(*it->second.condition);
-    expanding_.pop_back();
-    return out;
+    auto cached = cache_.macros.find(e.name);
+    if (cached == cache_.macros.end()) {
+      // First use: compile it once, collecting what it reads separately from this rule.
+      CompiledCondition* rule_out = &out_;
+      CompiledCondition macro_out;
+      out_ptr_ = &macro_out;
+      expanding_.push_back(e.name);
+      auto body = Compile(*it->second.condition);
+      expanding_.pop_back();
+      out_ptr_ = rule_out;
+      std::shared_ptr<CompiledMacro> macro;
+      if (body) {
+        macro = std::make_shared<CompiledMacro>();
+        macro->filter = std::move(body->filter);
+        macro->types = body->types;
+        macro->evttype_only = body->evttype_only;
+        macro->result_slot = cache_.macro_slots++;
+        macro->fields = std::move(macro_out.fields);
+        macro->unproduced_fields = std::move(macro_out.unproduced_fields);
+        macro->unproduced_event_types = std::move(macro_out.unproduced_event_types);
+        macro->restricts_event_types = macro_out.restricts_event_types;
+      }
+      cached = cache_.macros.emplace(e.name, std::move(macro)).first;  // null: it failed
+    }
+    const auto& macro = cached->second;
+    if (!macro) return std::nullopt;  // its errors were reported where it failed first
+    Out().fields.insert(Out().fields.end(), macro->fields.begin(), macro->fields.end());
+    Out().unproduced_fields.insert(macro->unproduced_fields.begin(), macro->unproduced_fields.end());
+    Out().unproduced_event_types.insert(macro->unproduced_event_types.begin(),
+                                        macro->unproduced_event_types.end());
+    Out().restricts_event_types = Out().restricts_event_types || macro->restricts_event_types;
+    Compiled c;
+    c.types = macro->types;
+    c.evttype_only = macro->evttype_only;
+    c.filter = std::make_unique<MacroFilter>(macro);
+    return c;
   }
+
+  // Where what the condition reads is recorded: the rule's, or a macro's while it compiles.
+  CompiledCondition& Out() { return out_ptr_ ? *out_ptr_ : out_; }
 
   // Expands list names (recursively) into their literal items.
   void ExpandItems(const std::vector<ListItem>& items, std::vector<std::string>& out, int depth) {
@@ -391,8 +512,8 @@ class Compiler {
       Error(operand.location, ref.error().message);
       return nullptr;
     }
-    if (!ref->def->produced) out_.unproduced_fields.insert(ref->text);
-    out_.fields.push_back(ref->text);
+    if (!ref->def->produced) Out().unproduced_fields.insert(ref->text);
+    Out().fields.push_back(ref->text);
     auto source = std::make_unique<ValueSource>();
     source->type = ref->def->type;
     source->text = ref->text;
@@ -438,7 +559,7 @@ class Compiler {
       }
       auto t = EventTypeFromName(name);
       if (t) named.set(static_cast<std::size_t>(*t));
-      if (!t || !EventTypeProduced(*t)) out_.unproduced_event_types.insert(name);
+      if (!t || !EventTypeProduced(*t)) Out().unproduced_event_types.insert(name);
     };
     if (e.value_field) {
       c.evttype_only = false;
@@ -461,7 +582,7 @@ class Compiler {
       default:
         c.evttype_only = false;
     }
-    if (c.evttype_only && e.op != Op::kNe) out_.restricts_event_types = true;
+    if (c.evttype_only && e.op != Op::kNe) Out().restricts_event_types = true;
     return c;
   }
 
@@ -556,7 +677,15 @@ class Compiler {
     bool ok = true;
     Compiled c;
     c.types = AllEventTypes();
-    if (source->leaf() && source->text == "evt.type") c = EventTypeCheck(e, items, ok);
+    if (source->leaf() && source->text == "evt.type") {
+      c = EventTypeCheck(e, items, ok);
+      if (!ok) return std::nullopt;
+      if (c.evttype_only) {  // =, in, intersects, != : a bit test
+        EventTypeSet named = e.op == Op::kNe ? ~c.types : c.types;
+        c.filter = std::make_unique<EventTypeFilter>(named, e.op == Op::kNe);
+        return c;
+      }
+    }
     TestPtr test;
     if (e.op != Op::kExists) test = CompileTest(e, *source, items, ok);
     if (!ok) return std::nullopt;
@@ -565,9 +694,11 @@ class Compiler {
   }
 
   const Definitions& defs_;
+  CompileCache& cache_;
   FieldSlots& slots_;
   std::vector<Diagnostic>& diagnostics_;
   CompiledCondition& out_;
+  CompiledCondition* out_ptr_ = nullptr;
   std::vector<std::string> expanding_;
 };
 
@@ -582,10 +713,10 @@ EventTypeSet AllEventTypes() {
 }
 
 std::optional<CompiledCondition> CompileCondition(const Expr& expr, const Definitions& defs,
-                                                  FieldSlots& slots,
+                                                  CompileCache& cache,
                                                   std::vector<Diagnostic>& diagnostics) {
   CompiledCondition out;
-  Compiler compiler(defs, slots, diagnostics, out);
+  Compiler compiler(defs, cache, diagnostics, out);
   auto compiled = compiler.Compile(expr);
   if (!compiled) return std::nullopt;
   out.filter = std::move(compiled->filter);

@@ -59,6 +59,16 @@ class FieldSlots {
   std::unordered_map<std::string, std::size_t> slots_;
 };
 
+struct CompiledMacro;
+
+// What compiling rules shares across all of them: value cache slots, and each macro compiled
+// once (its result is then computed once per event, whichever rules use it).
+struct CompileCache {
+  FieldSlots slots;
+  std::unordered_map<std::string, std::shared_ptr<const CompiledMacro>> macros;
+  std::size_t macro_slots = 0;
+};
+
 struct CompiledCondition {
   FilterPtr filter;
   EventTypeSet event_types;  // the types the filter can be true for
@@ -74,7 +84,7 @@ struct CompiledCondition {
 // Compiles `expr`. Errors (every one found, not only the first) are appended to `diagnostics`;
 // the result is empty when there was any.
 std::optional<CompiledCondition> CompileCondition(const Expr& expr, const Definitions& defs,
-                                                  FieldSlots& slots,
+                                                  CompileCache& cache,
                                                   std::vector<Diagnostic>& diagnostics);
 
 EventTypeSet AllEventTypes();

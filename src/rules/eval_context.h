@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,21 @@ struct FieldValue {
   uint64_t u = 0;
   bool b = false;
   IpAddress ip;
+
+  // The string's hash, computed at most once per value: several `in` lists often test the same
+  // field of the same event.
+  std::size_t StrHash() const {
+    if (!hashed_) {
+      hash_ = std::hash<std::string_view>{}(str);
+      hashed_ = true;
+    }
+    return hash_;
+  }
+  void ResetHash() { hashed_ = false; }
+
+ private:
+  mutable std::size_t hash_ = 0;
+  mutable bool hashed_ = false;
 };
 
 class EvalContext {
@@ -54,6 +70,7 @@ class EvalContext {
     container_ = nullptr;
     if (++generation_ == 0) {
       for (auto& slot : slots_) slot.generation = 0;
+      for (auto& slot : macro_slots_) slot.generation = 0;
       generation_ = 1;
     }
   }
@@ -88,6 +105,17 @@ class EvalContext {
   }
   uint32_t generation() const { return generation_; }
 
+  // Per-event results of shared macros (see the compiler): evaluated once per event however
+  // many rules use them.
+  struct MacroSlot {
+    uint32_t generation = 0;
+    bool value = false;
+  };
+  MacroSlot& macro_slot(std::size_t index) {
+    if (index >= macro_slots_.size()) macro_slots_.resize(index + 1);
+    return macro_slots_[index];
+  }
+
  private:
   const ProcessTable* processes_;
   const ContainerTable* containers_;
@@ -98,6 +126,7 @@ class EvalContext {
   const ContainerInfo* container_ = nullptr;
   uint32_t generation_ = 0;
   std::deque<Slot> slots_;
+  std::deque<MacroSlot> macro_slots_;
   std::string hostname_;
 };
 

@@ -55,8 +55,9 @@ struct FieldRef {
 // Resolves "proc.name", "proc.aname[2]", "container.label.app". The error names what is wrong.
 Result<FieldRef> ResolveField(std::string_view text);
 
-// Extracts with the per-event cache of `slot`.
-inline bool Extract(EvalContext& ctx, const FieldRef& ref, std::size_t slot, FieldValue& out) {
+// Extracts with the per-event cache of `slot`: the value, or null when unknown. The pointer
+// stays valid until the next event.
+inline const FieldValue* Extract(EvalContext& ctx, const FieldRef& ref, std::size_t slot) {
   auto& s = ctx.slot(slot);
   if (s.generation != ctx.generation()) {
     s.generation = ctx.generation();
@@ -64,8 +65,7 @@ inline bool Extract(EvalContext& ctx, const FieldRef& ref, std::size_t slot, Fie
     s.value.type = ref.def->type;
     s.known = ref.def->extract(ctx, ref.arg, s.value, s.scratch);
   }
-  out = s.value;
-  return s.known;
+  return s.known ? &s.value : nullptr;
 }
 
 // Text of an open's flags as Falco prints them: "O_WRONLY|O_CREAT|O_TRUNC".

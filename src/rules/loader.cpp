@@ -494,7 +494,7 @@ void RuleLoader::ExtendRule(ItemContext& item, PendingRule& target) {
   }
 }
 
-std::unique_ptr<Rule> RuleLoader::CompileRule(PendingRule& pending, FieldSlots& slots) {
+std::unique_ptr<Rule> RuleLoader::CompileRule(PendingRule& pending, CompileCache& cache) {
   Rule& rule = *pending.rule;
   std::vector<Diagnostic> found;
   auto parsed = ParseCondition(pending.condition);
@@ -511,9 +511,9 @@ std::unique_ptr<Rule> RuleLoader::CompileRule(PendingRule& pending, FieldSlots& 
   std::optional<OutputFormat> output;
   if (parsed) {
     ExprPtr condition = ApplyExceptions(std::move(*parsed), std::move(excluded));
-    compiled = CompileCondition(*condition, defs_, slots, found);
+    compiled = CompileCondition(*condition, defs_, cache, found);
   }
-  output = OutputFormat::Parse(pending.output, slots, found);
+  output = OutputFormat::Parse(pending.output, cache.slots, found);
 
   bool failed = !compiled || !output;
   if (failed && pending.skip_if_unknown_filter) {
@@ -598,10 +598,10 @@ std::unique_ptr<RuleSet> RuleLoader::Build() {
     }
     defs_.macros[name] = std::move(def);
   }
-  FieldSlots slots;
+  CompileCache cache;
   std::vector<std::unique_ptr<Rule>> built;
   for (auto& pending : rules_) {
-    if (auto rule = CompileRule(*pending, slots)) built.push_back(std::move(rule));
+    if (auto rule = CompileRule(*pending, cache)) built.push_back(std::move(rule));
   }
   rules_.clear();
   WarnUnproduced(built);
@@ -614,7 +614,7 @@ std::unique_ptr<RuleSet> RuleLoader::Build() {
   }
   diagnostics_ = std::move(unique);
   if (has_errors()) return nullptr;
-  return std::make_unique<RuleSet>(std::move(built), slots.size());
+  return std::make_unique<RuleSet>(std::move(built), cache.slots.size());
 }
 
 }  // namespace vigil::rules

@@ -43,7 +43,7 @@ class RuleLoader {
   void AddMacro(ItemContext& item);
   void AddRule(ItemContext& item);
   void ExtendRule(ItemContext& item, PendingRule& rule);
-  std::unique_ptr<Rule> CompileRule(PendingRule& pending, FieldSlots& slots);
+  std::unique_ptr<Rule> CompileRule(PendingRule& pending, CompileCache& cache);
   void WarnUnproduced(const std::vector<std::unique_ptr<Rule>>& rules);
 
   Definitions defs_;

@@ -75,11 +75,12 @@ void OutputFormat::Render(EvalContext& ctx, std::string& text,
       text += segment.literal;
       continue;
     }
-    FieldValue v;
     FieldJsonValue json;
-    if (!Extract(ctx, *segment.field, segment.slot, v)) {
+    const FieldValue* extracted = Extract(ctx, *segment.field, segment.slot);
+    if (!extracted) {
       text += "<NA>";
     } else {
+      const FieldValue& v = *extracted;
       switch (v.type) {
         case FieldType::kString:
           text += v.str;

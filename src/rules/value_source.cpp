@@ -72,16 +72,15 @@ bool ApplyTransformer(Transformer t, const FieldValue& in, FieldValue& out, std:
   return false;
 }
 
-bool ValueSource::Get(EvalContext& ctx, FieldValue& out) const {
-  if (leaf()) return Extract(ctx, ref, slot, out);
+const FieldValue* ValueSource::Get(EvalContext& ctx) const {
+  if (leaf()) return Extract(ctx, ref, slot);
   auto& s = ctx.slot(slot);
   if (s.generation != ctx.generation()) {
     s.generation = ctx.generation();
-    FieldValue base;
-    s.known = inner->Get(ctx, base) && ApplyTransformer(transform, base, s.value, s.scratch);
+    const FieldValue* base = inner->Get(ctx);
+    s.known = base && ApplyTransformer(transform, *base, s.value, s.scratch);
   }
-  out = s.value;
-  return s.known;
+  return s.known ? &s.value : nullptr;
 }
 
 }  // namespace vigil::rules

@@ -24,8 +24,8 @@ struct ValueSource {
   bool leaf() const { return inner == nullptr; }
   bool any_ancestor() const { return leaf() && ref.any_ancestor; }
 
-  // This event's value (cached); false when unknown.
-  bool Get(EvalContext& ctx, FieldValue& out) const;
+  // This event's value (cached), or null when unknown.
+  const FieldValue* Get(EvalContext& ctx) const;
 
   // For proc.aname-style fields written without an index: true when `test` holds for some
   // ancestor's value (parent first).
