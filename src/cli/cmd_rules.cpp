@@ -4,27 +4,63 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "common/log.h"
 #include "rules/fields.h"
 #include "rules/loader.h"
 
 namespace vigil::cli {
 
 
-std::unique_ptr<rules::RuleSet> LoadRulesOrReport(const std::vector<std::string>& files) {
+namespace {
+
+std::unique_ptr<rules::RuleSet> Load(const std::vector<std::string>& files, bool all_warnings) {
   rules::RuleLoader loader;
-  if (files.empty()) {
-    loader.AddText(rules::kDefaultRulesName, std::string(rules::DefaultRulesText()));
-  }
+  const bool builtin = files.empty();
+  if (builtin) loader.AddText(rules::kDefaultRulesName, std::string(rules::DefaultRulesText()));
   for (const auto& f : files) loader.AddFile(f);
   auto set = loader.Build();
-  for (const auto& d : loader.diagnostics()) fmt::print(stderr, "{}\n", rules::FormatDiagnostic(d));
+  std::size_t warnings = 0;
+  for (const auto& d : loader.diagnostics()) {
+    if (d.severity == rules::Diagnostic::Severity::kWarning && !all_warnings) {
+      ++warnings;
+      continue;
+    }
+    fmt::print(stderr, "{}\n", rules::FormatDiagnostic(d));
+  }
+  if (set && builtin && !all_warnings) {
+    // The built-in rules are vigil's own: say once how many can alert today, not each gap.
+    std::size_t waiting = 0;
+    for (const auto& rule : set->rules()) {
+      bool alertable = false;
+      for (std::size_t t = 0; t < kEventTypeCount; ++t) {
+        alertable = alertable || (rule->condition.event_types.test(t) &&
+                                  EventTypeProduced(static_cast<EventType>(t)));
+      }
+      if (!alertable) ++waiting;
+    }
+    log::Info("built-in rules: {} loaded, {} wait for events the sensor does not capture yet "
+              "({} notes: `vigil rules validate` lists them)",
+              set->rules().size(), waiting, warnings);
+  }
   return set;
 }
 
+}  // namespace
+
+std::unique_ptr<rules::RuleSet> LoadRulesOrReport(const std::vector<std::string>& files) {
+  return Load(files, /*all_warnings=*/!files.empty());
+}
+
 int RulesValidate(const std::vector<std::string>& files) {
+  if (files.empty()) {  // the built-in rules
+    auto set = Load({}, /*all_warnings=*/true);
+    fmt::print("{}: {}\n", rules::kDefaultRulesName,
+               set ? fmt::format("ok ({} rules)", set->rules().size()) : "invalid");
+    return set ? 0 : 1;
+  }
   int failed = 0;
   for (const auto& file : files) {
-    auto set = LoadRulesOrReport({file});
+    auto set = Load({file}, /*all_warnings=*/true);
     if (!set) {
       fmt::print("{}: invalid\n", file);
       ++failed;

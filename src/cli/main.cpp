@@ -63,9 +63,10 @@ int main(int argc, char** argv) {
   rules_cmd->require_subcommand(1);
   std::vector<std::string> validate_files;
   auto* validate_cmd = rules_cmd->add_subcommand(
-      "validate", "Check rule files: every error with file:line:col and a caret. Exit 0 when all "
+      "validate", "Check rule files (the built-in rules when none is given): every error with "
+                  "file:line:col and a caret, and what vigil cannot observe yet. Exit 0 when all "
                   "load (warnings allowed), 1 otherwise.");
-  validate_cmd->add_option("files", validate_files, "Rules files")->required();
+  validate_cmd->add_option("files", validate_files, "Rules files");
   std::vector<std::string> list_files;
   bool list_json = false;
   auto* list_cmd = rules_cmd->add_subcommand("list", "List the rules (built-in, or from -r files).");

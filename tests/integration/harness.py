@@ -72,7 +72,7 @@ def build_image():
         shutil.rmtree(root, ignore_errors=True)
 
 
-def docker_run(*command, user=None):
+def docker_run(*command, user=None, extra=()):
     """Runs a container to completion; returns its 12-character id."""
     with tempfile.TemporaryDirectory() as d:
         cidfile = os.path.join(d, "cid")
@@ -80,7 +80,7 @@ def docker_run(*command, user=None):
                "--cidfile", cidfile]
         if user:
             cmd += ["--user", user]
-        cmd += [IMAGE] + list(command)
+        cmd += list(extra) + [IMAGE] + list(command)
         subprocess.run(cmd, check=False, capture_output=True, timeout=60)
         with open(cidfile) as f:
             return f.read().strip()[:12]

@@ -60,11 +60,19 @@ class CliTest(unittest.TestCase):
         self.assertEqual(result.returncode, 1)
         self.assertIn("bad.yaml:3:14: error: unbalanced '('", result.stderr)
 
+    def test_validate_builtin_rules(self):
+        result = vigil("rules", "validate")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertRegex(result.stdout, r"<built-in>/vigil_rules.yaml: ok \(\d+ rules\)")
+        self.assertIn("is not captured by vigil yet", result.stderr)
+
     def test_rules_list_and_fields(self):
         result = vigil("rules", "list", "--json")
         self.assertEqual(result.returncode, 0)
         names = [r["rule"] for r in json.loads(result.stdout)]
-        self.assertEqual(names, ["Read sensitive file untrusted", "Write below binary dir"])
+        self.assertIn("Read sensitive file untrusted", names)
+        self.assertIn("Write below binary dir", names)
+        self.assertIn("Write to non-namespaced kernel surface from container", names)
         fields = json.loads(vigil("rules", "fields", "--json").stdout)
         by_name = {f["name"]: f for f in fields}
         self.assertEqual(by_name["proc.name"]["type"], "string")

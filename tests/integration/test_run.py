@@ -99,6 +99,39 @@ class RunTest(unittest.TestCase):
         time.sleep(3)
         self.assertEqual(self.alerts_for(cid, timeout=0.1), [])
 
+    def test_kernel_surface_write_attempts(self):
+        # Docker mounts /proc/sys read-only and masks /proc/sysrq-trigger: both writes fail,
+        # and both attempts are reported.
+        cid = harness.docker_run("sh", "-c", "echo '|/tmp/x' > /proc/sys/kernel/core_pattern; "
+                                             "echo 1 > /proc/sysrq-trigger")
+        rule = "Write attempt to non-namespaced kernel surface from container"
+        alerts = self.agent.wait_for(
+            lambda a: field(a, "container.id") == cid and a["rule"] == rule
+            and field(a, "fd.name") == "/proc/sysrq-trigger")
+        self.assertTrue(alerts, self.agent.alerts())
+        files = {field(a, "fd.name"): field(a, "evt.res")
+                 for a in self.alerts_for(cid, rule, timeout=1)}
+        self.assertEqual(files.get("/proc/sys/kernel/core_pattern"), "EROFS")
+        self.assertIn("/proc/sysrq-trigger", files)
+        self.assertEqual(alerts[0]["priority"], "Warning")
+
+    def test_cgroup_mount_and_notify_on_release_write(self):
+        # With CAP_SYS_ADMIN a container can mount the host's cgroup v1 hierarchy and write its
+        # release_agent/notify_on_release: the escape's set-up. (Writing 0, the current value.)
+        cid = harness.docker_run(
+            "sh", "-c", "mkdir /tmp/cg && mount -t cgroup -o memory cgroup /tmp/cg && "
+                        "echo 0 > /tmp/cg/notify_on_release",
+            extra=["--cap-add", "SYS_ADMIN"])
+        mount = self.alerts_for(cid, "Mount of kernel file system in container")
+        self.assertEqual(len(mount), 1, self.agent.alerts())
+        self.assertEqual(mount[0]["priority"], "Critical")
+        # busybox runs its mount applet re-executed as "exe" (argv[0] "mount")
+        self.assertIn("-t cgroup -o memory cgroup /tmp/cg", field(mount[0], "proc.cmdline"))
+        write = self.alerts_for(cid, "Write to non-namespaced kernel surface from container")
+        self.assertEqual(len(write), 1, self.agent.alerts())
+        self.assertEqual(field(write[0], "fd.name"), "/tmp/cg/notify_on_release")
+        self.assertEqual(write[0]["priority"], "Critical")
+
     def test_host_process_is_host(self):
         subprocess.run(["cat", "/etc/shadow"], check=True, capture_output=True)
         alerts = self.agent.wait_for(
