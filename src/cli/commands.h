@@ -25,7 +25,7 @@ int Replay(const std::string& capture_path, const std::vector<std::string>& rule
            const std::string& output, const std::string& min_priority);
 int RulesValidate(const std::vector<std::string>& files);
 int RulesList(const std::vector<std::string>& files, bool json);
-int RulesFields(bool json);
+int RulesFields(bool json, bool markdown);
 
 // Loads the given rule files (or the built-in rules), printing every diagnostic to stderr.
 // Null when any file has errors.

@@ -73,8 +73,10 @@ int main(int argc, char** argv) {
   list_cmd->add_option("-r,--rules", list_files, "Rules files")->check(CLI::ExistingFile);
   list_cmd->add_flag("--json", list_json, "JSON output");
   bool fields_json = false;
+  bool fields_markdown = false;
   auto* fields_cmd = rules_cmd->add_subcommand("fields", "List the fields conditions and outputs can use.");
   fields_cmd->add_flag("--json", fields_json, "JSON output");
+  fields_cmd->add_flag("--markdown", fields_markdown, "Markdown table (docs/FIELDS.md)");
 
   try {
     app.parse(argc, argv);
@@ -89,6 +91,6 @@ int main(int argc, char** argv) {
   if (*replay_cmd) return Replay(replay_file, replay_rules, replay_output, replay_min_priority);
   if (*validate_cmd) return RulesValidate(validate_files);
   if (*list_cmd) return RulesList(list_files, list_json);
-  if (*fields_cmd) return RulesFields(fields_json);
+  if (*fields_cmd) return RulesFields(fields_json, fields_markdown);
   return 2;
 }

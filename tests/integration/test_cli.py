@@ -60,6 +60,14 @@ class CliTest(unittest.TestCase):
         self.assertEqual(result.returncode, 1)
         self.assertIn("bad.yaml:3:14: error: unbalanced '('", result.stderr)
 
+    def test_fields_doc_is_current(self):
+        doc = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                           "FIELDS.md")
+        with open(doc) as f:
+            self.assertEqual(f.read(), vigil("rules", "fields", "--markdown").stdout,
+                             "docs/FIELDS.md is stale: regenerate with "
+                             "`vigil rules fields --markdown > docs/FIELDS.md`")
+
     def test_validate_builtin_rules(self):
         result = vigil("rules", "validate")
         self.assertEqual(result.returncode, 0, result.stderr)
@@ -76,7 +84,11 @@ class CliTest(unittest.TestCase):
         fields = json.loads(vigil("rules", "fields", "--json").stdout)
         by_name = {f["name"]: f for f in fields}
         self.assertEqual(by_name["proc.name"]["type"], "string")
-        self.assertEqual(by_name["proc.aname"]["arg"], "index")
+        self.assertEqual(by_name["proc.aname"]["arg"], "optional-index")
+        self.assertEqual(by_name["proc.apid"]["arg"], "optional-index")
+        self.assertEqual(by_name["container.label"]["arg"], "key")
+        self.assertTrue(by_name["fd.name"]["produced"])
+        self.assertFalse(by_name["fd.sip"]["produced"])
         self.assertIn("fd.name", vigil("rules", "fields").stdout)
 
 
