@@ -1,6 +1,8 @@
 #include "rules/loader.h"
 
+#include <algorithm>
 #include <cctype>
+#include <tuple>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -612,6 +614,12 @@ std::unique_ptr<RuleSet> RuleLoader::Build() {
     std::string key = fmt::format("{}:{}:{}:{}", d.file, d.line, d.column, d.message);
     if (seen.insert(key).second) unique.push_back(std::move(d));
   }
+  // In file order, as a reader goes through the file; file-wide notes last.
+  std::stable_sort(unique.begin(), unique.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if ((a.line == 0) != (b.line == 0)) return b.line == 0;
+    if (a.file != b.file) return false;  // keep files in load order
+    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+  });
   diagnostics_ = std::move(unique);
   if (has_errors()) return nullptr;
   return std::make_unique<RuleSet>(std::move(built), cache.slots.size());

@@ -53,6 +53,15 @@ class CliTest(unittest.TestCase):
         self.assertEqual(result.returncode, 1)
         self.assertIn("cannot read rules file", result.stderr)
 
+    def test_golden_errors(self):
+        # Every error of a file with many, in file order, each with its line and caret.
+        data = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data")
+        result = subprocess.run([harness.VIGIL, "rules", "validate", "bad_rules.yaml"], cwd=data,
+                                capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 1)
+        with open(os.path.join(data, "bad_rules.expected")) as f:
+            self.assertEqual(result.stderr + result.stdout, f.read())
+
     def test_run_refuses_bad_rules(self):
         bad = self.write("bad.yaml", "- rule: r\n  desc: d\n  condition: (proc.name = cat\n"
                                      "  output: o\n  priority: INFO\n")
