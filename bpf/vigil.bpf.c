@@ -96,32 +96,31 @@ int BPF_PROG(vigil_exit, struct task_struct *task) {
 
 /* ---------------------------------------------------------------- open family */
 
-struct pending_open {
+/* Only the syscall-exit tracepoints are attached: the arguments are still in the task's saved
+ * user registers when the syscall returns, so an entry program (and a map to carry the
+ * arguments across) would only add cost. */
+#if defined(__TARGET_ARCH_x86)
+#define VIGIL_ARG0(regs) BPF_CORE_READ(regs, di)
+#define VIGIL_ARG1(regs) BPF_CORE_READ(regs, si)
+#define VIGIL_ARG2(regs) BPF_CORE_READ(regs, dx)
+#define VIGIL_ARG3(regs) BPF_CORE_READ(regs, r10)
+#elif defined(__TARGET_ARCH_arm64)
+/* x0 holds the return value at exit; the first argument survives in orig_x0. */
+#define VIGIL_ARG0(regs) BPF_CORE_READ(regs, orig_x0)
+#define VIGIL_ARG1(regs) BPF_CORE_READ(regs, regs[1])
+#define VIGIL_ARG2(regs) BPF_CORE_READ(regs, regs[2])
+#define VIGIL_ARG3(regs) BPF_CORE_READ(regs, regs[3])
+#else
+#error "unsupported architecture"
+#endif
+
+struct open_args {
   __u64 filename; /* user pointer */
   __u32 flags;
   __u32 mode;
   __s32 dirfd;
   __u16 syscall;
 };
-
-/* Arguments saved at syscall entry, keyed by thread id, consumed at exit. */
-struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
-  __uint(max_entries, 16384);
-  __type(key, __u32);
-  __type(value, struct pending_open);
-} pending_opens SEC(".maps");
-
-static __always_inline int vigil_open_enter(__u16 syscall, __s32 dirfd, __u64 filename,
-                                            __u32 flags, __u32 mode) {
-  __u64 pid_tgid = bpf_get_current_pid_tgid();
-  if ((pid_tgid >> 32) == vigil_self_tgid) return 0;
-  __u32 tid = (__u32)pid_tgid;
-  struct pending_open pending = {
-      .filename = filename, .flags = flags, .mode = mode, .dirfd = dirfd, .syscall = syscall};
-  bpf_map_update_elem(&pending_opens, &tid, &pending, BPF_ANY);
-  return 0;
-}
 
 static __always_inline struct file *vigil_fd_file(struct task_struct *task, long fd) {
   struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
@@ -132,24 +131,17 @@ static __always_inline struct file *vigil_fd_file(struct task_struct *task, long
   return file;
 }
 
-static __always_inline int vigil_open_exit(long ret) {
-  __u64 pid_tgid = bpf_get_current_pid_tgid();
-  __u32 tid = (__u32)pid_tgid;
-  struct pending_open *pending = bpf_map_lookup_elem(&pending_opens, &tid);
-  if (!pending) return 0;
-  struct pending_open args = *pending;
-  bpf_map_delete_elem(&pending_opens, &tid);
-
+static __always_inline int vigil_open_exit(long ret, struct open_args *args) {
   struct vigil_scratch *scratch = vigil_get_scratch();
   if (!scratch) return 0;
   struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
   struct vigil_open *ev = (struct vigil_open *)scratch->data;
   vigil_fill_header(&ev->hdr, VIGIL_EV_OPEN, task);
   ev->ret = ret;
-  ev->flags = args.flags;
-  ev->mode = args.mode;
-  ev->dirfd = args.dirfd;
-  ev->syscall = args.syscall;
+  ev->flags = args->flags;
+  ev->mode = args->mode;
+  ev->dirfd = args->dirfd;
+  ev->syscall = args->syscall;
   ev->file_mode = 0;
   ev->path_len = 0;
   ev->path_flags = 0;
@@ -157,7 +149,7 @@ static __always_inline int vigil_open_exit(long ret) {
 
   __u32 off = sizeof(*ev);
   long n = bpf_probe_read_user_str(vigil_at(scratch, off), VIGIL_RAW_PATH_MAX,
-                                   (void *)args.filename);
+                                   (void *)args->filename);
   ev->raw_len = n > 0 ? n : 0;
   off += ev->raw_len;
 
@@ -180,38 +172,54 @@ static __always_inline int vigil_open_exit(long ret) {
   return 0;
 }
 
+static __always_inline struct pt_regs *vigil_user_regs(void) {
+  return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+static __always_inline int vigil_skip_self(void) {
+  return (bpf_get_current_pid_tgid() >> 32) == vigil_self_tgid;
+}
+
 #define O_WRONLY_CREAT_TRUNC (01 | 0100 | 01000)
-
-SEC("tracepoint/syscalls/sys_enter_open")
-int vigil_enter_open(struct trace_event_raw_sys_enter *ctx) {
-  return vigil_open_enter(VIGIL_SYS_OPEN, -100, ctx->args[0], ctx->args[1], ctx->args[2]);
-}
-
-SEC("tracepoint/syscalls/sys_enter_openat")
-int vigil_enter_openat(struct trace_event_raw_sys_enter *ctx) {
-  return vigil_open_enter(VIGIL_SYS_OPENAT, ctx->args[0], ctx->args[1], ctx->args[2], ctx->args[3]);
-}
-
-SEC("tracepoint/syscalls/sys_enter_openat2")
-int vigil_enter_openat2(struct trace_event_raw_sys_enter *ctx) {
-  struct open_how how = {};
-  bpf_probe_read_user(&how, sizeof(how), (void *)ctx->args[2]);
-  return vigil_open_enter(VIGIL_SYS_OPENAT2, ctx->args[0], ctx->args[1], how.flags, how.mode);
-}
-
-SEC("tracepoint/syscalls/sys_enter_creat")
-int vigil_enter_creat(struct trace_event_raw_sys_enter *ctx) {
-  return vigil_open_enter(VIGIL_SYS_CREAT, -100, ctx->args[0], O_WRONLY_CREAT_TRUNC, ctx->args[1]);
-}
+#define VIGIL_AT_FDCWD -100
 
 SEC("tracepoint/syscalls/sys_exit_open")
-int vigil_exit_open(struct trace_event_raw_sys_exit *ctx) { return vigil_open_exit(ctx->ret); }
+int vigil_exit_open(struct trace_event_raw_sys_exit *ctx) {
+  if (vigil_skip_self()) return 0;
+  struct pt_regs *regs = vigil_user_regs();
+  struct open_args args = {.filename = VIGIL_ARG0(regs), .flags = VIGIL_ARG1(regs),
+                           .mode = VIGIL_ARG2(regs), .dirfd = VIGIL_AT_FDCWD,
+                           .syscall = VIGIL_SYS_OPEN};
+  return vigil_open_exit(ctx->ret, &args);
+}
 
 SEC("tracepoint/syscalls/sys_exit_openat")
-int vigil_exit_openat(struct trace_event_raw_sys_exit *ctx) { return vigil_open_exit(ctx->ret); }
+int vigil_exit_openat(struct trace_event_raw_sys_exit *ctx) {
+  if (vigil_skip_self()) return 0;
+  struct pt_regs *regs = vigil_user_regs();
+  struct open_args args = {.filename = VIGIL_ARG1(regs), .flags = VIGIL_ARG2(regs),
+                           .mode = VIGIL_ARG3(regs), .dirfd = VIGIL_ARG0(regs),
+                           .syscall = VIGIL_SYS_OPENAT};
+  return vigil_open_exit(ctx->ret, &args);
+}
 
 SEC("tracepoint/syscalls/sys_exit_openat2")
-int vigil_exit_openat2(struct trace_event_raw_sys_exit *ctx) { return vigil_open_exit(ctx->ret); }
+int vigil_exit_openat2(struct trace_event_raw_sys_exit *ctx) {
+  if (vigil_skip_self()) return 0;
+  struct pt_regs *regs = vigil_user_regs();
+  struct open_how how = {};
+  bpf_probe_read_user(&how, sizeof(how), (void *)VIGIL_ARG2(regs));
+  struct open_args args = {.filename = VIGIL_ARG1(regs), .flags = how.flags, .mode = how.mode,
+                           .dirfd = VIGIL_ARG0(regs), .syscall = VIGIL_SYS_OPENAT2};
+  return vigil_open_exit(ctx->ret, &args);
+}
 
 SEC("tracepoint/syscalls/sys_exit_creat")
-int vigil_exit_creat(struct trace_event_raw_sys_exit *ctx) { return vigil_open_exit(ctx->ret); }
+int vigil_exit_creat(struct trace_event_raw_sys_exit *ctx) {
+  if (vigil_skip_self()) return 0;
+  struct pt_regs *regs = vigil_user_regs();
+  struct open_args args = {.filename = VIGIL_ARG0(regs), .flags = O_WRONLY_CREAT_TRUNC,
+                           .mode = VIGIL_ARG1(regs), .dirfd = VIGIL_AT_FDCWD,
+                           .syscall = VIGIL_SYS_CREAT};
+  return vigil_open_exit(ctx->ret, &args);
+}

@@ -116,10 +116,10 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
   bpf_map__set_max_entries(skel->maps.events, static_cast<uint32_t>(ring));
 
   bpf_program* open_programs[] = {
-      skel->progs.vigil_enter_open,    skel->progs.vigil_exit_open,
-      skel->progs.vigil_enter_openat,  skel->progs.vigil_exit_openat,
-      skel->progs.vigil_enter_openat2, skel->progs.vigil_exit_openat2,
-      skel->progs.vigil_enter_creat,   skel->progs.vigil_exit_creat,
+      skel->progs.vigil_exit_open,
+      skel->progs.vigil_exit_openat,
+      skel->progs.vigil_exit_openat2,
+      skel->progs.vigil_exit_creat,
   };
   for (auto* prog : open_programs) {
     bpf_program__set_autoload(prog, options.opens);
