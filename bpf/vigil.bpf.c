@@ -122,6 +122,123 @@ struct open_args {
   __u16 syscall;
 };
 
+/* ---------------------------------------------------------------- open filter
+ * Which opens leave the kernel (src/events/open_filter.h, derived from the rules). Cheap tests
+ * first (flags, result, program name, the file's own and its directory's names), then a scan of
+ * the path as passed for "../", and only then the path walk and the prefix trie. */
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, struct vigil_open_filter_config);
+} open_filter_config SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 1024);
+  __type(key, char[VIGIL_COMM_LEN]);
+  __type(value, __u8);
+} open_filter_comms SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 4096);
+  __type(key, struct vigil_filter_name_key);
+  __type(value, __u8);
+} open_filter_names SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __uint(max_entries, 4096);
+  __type(key, struct vigil_prefix_key);
+  __type(value, struct vigil_prefix_node);
+} open_filter_prefixes SEC(".maps");
+
+/* Opens the filter dropped, per CPU (reported by the sensor). */
+struct {
+  __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, __u64);
+} open_filtered SEC(".maps");
+
+#define VIGIL_O_ACCMODE 03
+#define VIGIL_O_CREAT 0100
+#define VIGIL_O_TRUNC 01000
+
+static __always_inline int vigil_name_in(__u32 kind, const unsigned char *name) {
+  struct vigil_filter_name_key key = {.kind = kind};
+  if (bpf_probe_read_kernel_str(key.name, sizeof(key.name), name) <= 0) return 0;
+  return bpf_map_lookup_elem(&open_filter_names, &key) != 0;
+}
+
+/* "x..y" byte masks: 0x80 in each byte of `w` equal to the byte `c`. */
+static __always_inline __u64 vigil_byte_eq(__u64 w, __u64 c) {
+  const __u64 low7 = 0x7f7f7f7f7f7f7f7fULL;
+  __u64 t = w ^ (c * 0x0101010101010101ULL);
+  return ~(((t & low7) + low7) | t | low7);
+}
+
+struct vigil_dotdot_scan {
+  __u32 off;   /* the path as passed, in the scratch buffer */
+  __u32 len;
+  __u32 found;
+};
+
+/* One 8-byte window of the path; windows step by 6 bytes so every 3-byte run lies wholly in
+ * one of them. */
+static long vigil_dotdot_step(__u32 index, void *data) {
+  struct vigil_dotdot_scan *scan = data;
+  struct vigil_scratch *scratch = vigil_get_scratch();
+  if (!scratch) return 1;
+  __u32 pos = index * 6;
+  if (pos + 2 >= scan->len) return 1;
+  __u64 w = 0;
+  __builtin_memcpy(&w, vigil_at(scratch, scan->off + pos), sizeof(w));
+  __u64 dots = vigil_byte_eq(w, '.');
+  __u64 slashes = vigil_byte_eq(w, '/');
+  if (dots & (dots >> 8) & (slashes >> 16)) {
+    scan->found = 1;
+    return 1;
+  }
+  return 0;
+}
+
+static long vigil_prefix_step(__u32 depth, void *data) {
+  struct vigil_walk *w = vigil_get_walk();
+  struct vigil_scratch *scratch = vigil_get_scratch();
+  if (!w || !scratch || depth >= w->comps) return 1;
+  __u32 index = (w->comps - 1 - depth) & 63;  /* components are stored leaf first */
+  struct vigil_prefix_key key = {.parent = w->trie_node};
+  if (bpf_probe_read_kernel_str(key.name, sizeof(key.name), vigil_at(scratch, w->comp_off[index])) <= 0) {
+    return 1;
+  }
+  struct vigil_prefix_node *next = bpf_map_lookup_elem(&open_filter_prefixes, &key);
+  if (!next) {
+    __builtin_memset(key.name, 0, sizeof(key.name));
+    key.name[0] = '*';
+    next = bpf_map_lookup_elem(&open_filter_prefixes, &key);
+  }
+  if (!next) return 1;
+  if (next->terminal) {
+    w->trie_matched = 1;
+    return 1;
+  }
+  w->trie_node = next->node;
+  return 0;
+}
+
+/* After a walk: does the path lie at or below one of the filter's prefixes? */
+static __always_inline int vigil_prefix_match(void) {
+  struct vigil_walk *w = vigil_get_walk();
+  if (!w) return 1;
+  w->trie_node = 0;
+  w->trie_matched = 0;
+  bpf_loop(16, vigil_prefix_step, 0, 0);
+  return w->trie_matched;
+}
+
 static __always_inline struct file *vigil_fd_file(struct task_struct *task, long fd) {
   struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
   if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds)) return 0;
@@ -131,11 +248,68 @@ static __always_inline struct file *vigil_fd_file(struct task_struct *task, long
   return file;
 }
 
+enum vigil_open_verdict {
+  VIGIL_OPEN_DROP = 0,
+  VIGIL_OPEN_SEND = 1,
+  VIGIL_OPEN_IF_PREFIX = 2, /* send only if the resolved path matches a prefix */
+};
+
+/* The cheap part of the filter, before anything is copied. */
+static __always_inline int vigil_open_verdict(struct vigil_open_filter_config *cfg, long ret,
+                                              __u32 flags, struct file *file) {
+  if (!cfg || !cfg->enabled) return VIGIL_OPEN_SEND;
+  if (cfg->writes && ((flags & VIGIL_O_ACCMODE) != 0 || (flags & (VIGIL_O_CREAT | VIGIL_O_TRUNC))))
+    return VIGIL_OPEN_SEND;
+  if (ret < 0) return cfg->failures ? VIGIL_OPEN_SEND : (cfg->dotdot ? VIGIL_OPEN_IF_PREFIX : VIGIL_OPEN_DROP);
+  if (cfg->comms) {
+    char comm[VIGIL_COMM_LEN] = {};
+    bpf_get_current_comm(comm, sizeof(comm));
+    if (bpf_map_lookup_elem(&open_filter_comms, comm)) return VIGIL_OPEN_SEND;
+  }
+  if (cfg->names && file) {
+    struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
+    if (vigil_name_in(VIGIL_FILTER_LEAF, BPF_CORE_READ(dentry, d_name.name))) return VIGIL_OPEN_SEND;
+    if (vigil_name_in(VIGIL_FILTER_PARENT, BPF_CORE_READ(dentry, d_parent, d_name.name)))
+      return VIGIL_OPEN_SEND;
+  }
+  return (cfg->dotdot || cfg->prefixes) ? VIGIL_OPEN_IF_PREFIX : VIGIL_OPEN_DROP;
+}
+
+static __always_inline void vigil_count_filtered(void) {
+  __u32 zero = 0;
+  __u64 *count = bpf_map_lookup_elem(&open_filtered, &zero);
+  if (count) *count += 1;
+}
+
 static __always_inline int vigil_open_exit(long ret, struct open_args *args) {
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+  struct file *file = ret >= 0 ? vigil_fd_file(task, ret) : 0;
+  __u32 zero = 0;
+  struct vigil_open_filter_config *cfg = bpf_map_lookup_elem(&open_filter_config, &zero);
+  int verdict = vigil_open_verdict(cfg, ret, args->flags, file);
+  if (verdict == VIGIL_OPEN_DROP) {
+    vigil_count_filtered();
+    return 0;
+  }
+
   struct vigil_scratch *scratch = vigil_get_scratch();
   if (!scratch) return 0;
-  struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
   struct vigil_open *ev = (struct vigil_open *)scratch->data;
+  __u32 off = sizeof(*ev);
+  long n = bpf_probe_read_user_str(vigil_at(scratch, off), VIGIL_RAW_PATH_MAX,
+                                   (void *)args->filename);
+  __u32 raw_len = n > 0 ? n : 0;
+
+  if (verdict == VIGIL_OPEN_IF_PREFIX && cfg && cfg->dotdot) {
+    struct vigil_dotdot_scan scan = {.off = off, .len = raw_len, .found = 0};
+    bpf_loop(VIGIL_RAW_PATH_MAX / 6 + 1, vigil_dotdot_step, &scan, 0);
+    if (scan.found) verdict = VIGIL_OPEN_SEND;
+  }
+  if (verdict == VIGIL_OPEN_IF_PREFIX && !(cfg && cfg->prefixes && file)) {
+    vigil_count_filtered();
+    return 0;
+  }
+
   vigil_fill_header(&ev->hdr, VIGIL_EV_OPEN, task);
   ev->ret = ret;
   ev->flags = args->flags;
@@ -146,26 +320,23 @@ static __always_inline int vigil_open_exit(long ret, struct open_args *args) {
   ev->path_len = 0;
   ev->path_flags = 0;
   ev->reserved = 0;
+  ev->raw_len = raw_len;
+  off += raw_len;
 
-  __u32 off = sizeof(*ev);
-  long n = bpf_probe_read_user_str(vigil_at(scratch, off), VIGIL_RAW_PATH_MAX,
-                                   (void *)args->filename);
-  ev->raw_len = n > 0 ? n : 0;
-  off += ev->raw_len;
-
-  if (ret >= 0) {
+  if (file) {
     /* The file actually opened, from the fd table: symlinks and ".." already resolved. */
-    struct file *file = vigil_fd_file(task, ret);
-    if (file) {
-      struct path path;
-      BPF_CORE_READ_INTO(&path, file, f_path);
-      struct path root;
-      BPF_CORE_READ_INTO(&root, task, fs, root);
-      ev->file_mode = BPF_CORE_READ(file, f_inode, i_mode);
-      ev->path_flags = VIGIL_PATH_RESOLVED;
-      __u32 len = vigil_write_path(off, &path, &root, &ev->path_flags);
-      ev->path_len = len;
-      off += len;
+    struct path path;
+    BPF_CORE_READ_INTO(&path, file, f_path);
+    struct path root;
+    BPF_CORE_READ_INTO(&root, task, fs, root);
+    ev->file_mode = BPF_CORE_READ(file, f_inode, i_mode);
+    ev->path_flags = VIGIL_PATH_RESOLVED;
+    __u32 len = vigil_write_path(off, &path, &root, &ev->path_flags);
+    ev->path_len = len;
+    off += len;
+    if (verdict == VIGIL_OPEN_IF_PREFIX && !vigil_prefix_match()) {
+      vigil_count_filtered();
+      return 0;
     }
   }
   vigil_submit(scratch, VIGIL_EV_OPEN, off);

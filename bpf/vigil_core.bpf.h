@@ -167,6 +167,13 @@ struct vigil_walk {
   __u32 off;
   __u32 start;
   __u32 complete;
+  /* Where each path component starts in the scratch buffer (leaf first), for the prefix
+   * check that follows a walk. */
+  __u32 comps;
+  __u16 comp_off[64];
+  /* Prefix trie walk state. */
+  __u32 trie_node;
+  __u32 trie_matched;
 };
 
 struct {
@@ -211,6 +218,8 @@ static long vigil_path_step(__u32 index, void *data) {
   const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
   long n = bpf_probe_read_kernel_str(vigil_at(scratch, w->off), VIGIL_NAME_MAX, name);
   if (n <= 0) return 1;
+  w->comp_off[w->comps & 63] = w->off;
+  w->comps++;
   w->off += n & (VIGIL_NAME_MAX - 1 + VIGIL_NAME_MAX);
   w->dentry = parent;
   return 0;
@@ -233,6 +242,7 @@ static __always_inline __u32 vigil_write_path(__u32 off, struct path *path, stru
   w->off = off;
   w->start = off;
   w->complete = 0;
+  w->comps = 0;
   bpf_loop(VIGIL_PATH_DEPTH, vigil_path_step, 0, 0);
   if (!w->complete) *flags |= VIGIL_PATH_TRUNCATED;
   return (w->off - w->start) & (VIGIL_PATH_BYTES - 1 + VIGIL_PATH_BYTES);

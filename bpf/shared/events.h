@@ -86,4 +86,41 @@ struct vigil_open {
   __u16 reserved;
 };
 
+/* ---- the open filter (src/events/open_filter.h), filled by the sensor before attaching ---- */
+
+#define VIGIL_FILTER_NAME_LEN 64
+
+struct vigil_open_filter_config {
+  __u32 enabled;   /* 0: every open passes */
+  __u32 writes;    /* opens for writing, creating or truncating pass */
+  __u32 failures;  /* failed opens pass */
+  __u32 dotdot;    /* opens whose path as passed contains "../" pass */
+  __u32 comms;     /* the comm map has entries */
+  __u32 names;     /* the name map has entries */
+  __u32 prefixes;  /* the prefix trie has entries */
+  __u32 reserved;
+};
+
+enum vigil_filter_name_kind {
+  VIGIL_FILTER_LEAF = 1,   /* the opened file's own name */
+  VIGIL_FILTER_PARENT = 2, /* the name of the directory holding it */
+};
+
+struct vigil_filter_name_key {
+  __u32 kind;
+  char name[VIGIL_FILTER_NAME_LEN];
+};
+
+/* A path-prefix trie: node 0 is the root; a child is found by (parent node, component name),
+ * "*" standing for any one component. */
+struct vigil_prefix_key {
+  __u32 parent;
+  char name[VIGIL_FILTER_NAME_LEN];
+};
+
+struct vigil_prefix_node {
+  __u32 node;
+  __u32 terminal; /* a whole prefix ends here: everything below matches */
+};
+
 #endif

@@ -84,6 +84,8 @@ int RunAgent(const AgentOptions& options) {
 
   sensor::SensorOptions sensor_options;
   sensor_options.opens = WantsOpens(rule_set.get());
+  // Only opens some loaded rule could match leave the kernel; a capture keeps them all.
+  if (rule_set) sensor_options.open_filter = rule_set->OpenFilterInUse();
   sensor_options.ring_buffer_bytes = options.ring_buffer_mb << 20;
   auto sensor = sensor::Sensor::Open(sensor_options);
   if (!sensor) {
@@ -151,9 +153,10 @@ int RunAgent(const AgentOptions& options) {
   sink.Flush();
   metadata.Stop();
   auto stats = (*sensor)->Stats();
-  log::Info("stopped: {} events, {} alerts, {} kernel records sent, {} dropped, {} undecodable",
+  log::Info("stopped: {} events, {} alerts, {} kernel records sent, {} dropped, {} undecodable, "
+            "{} opens filtered in the kernel",
             pipeline.events(), pipeline.alerts(), stats.kernel_sent, stats.kernel_dropped,
-            stats.decode_errors);
+            stats.decode_errors, stats.kernel_filtered);
   if (capture) {
     if (auto s = capture->Finish(); !s) {
       log::Error("{}", s.error().message);

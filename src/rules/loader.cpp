@@ -12,6 +12,7 @@
 
 #include "common/result.h"
 #include "common/strings.h"
+#include "rules/open_interest.h"
 #include "rules/parser.h"
 
 namespace vigil::embedded {
@@ -514,6 +515,7 @@ std::unique_ptr<Rule> RuleLoader::CompileRule(PendingRule& pending, CompileCache
   if (parsed) {
     ExprPtr condition = ApplyExceptions(std::move(*parsed), std::move(excluded));
     compiled = CompileCondition(*condition, defs_, cache, found);
+    rule.open_filter = OpenInterest(*condition, defs_);
   }
   output = OutputFormat::Parse(pending.output, cache.slots, found);
 

@@ -30,6 +30,19 @@ EventTypeSet RuleSet::EventTypesInUse() const {
   return in_use;
 }
 
+OpenFilter RuleSet::OpenFilterInUse() const {
+  OpenFilter filter = OpenFilter::PassNone();
+  for (const auto& rule : rules_) {
+    if (!rule->enabled || rule->priority > min_priority_) continue;
+    bool opens = false;
+    for (std::size_t t = 0; t < kEventTypeCount; ++t) {
+      opens = opens || (rule->condition.event_types.test(t) && IsOpenFamily(static_cast<EventType>(t)));
+    }
+    if (opens) filter.Merge(rule->open_filter);
+  }
+  return filter;
+}
+
 std::size_t RuleSet::active_count() const {
   std::size_t n = 0;
   for (const auto& rule : rules_) {

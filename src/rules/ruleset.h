@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "events/alert.h"
+#include "events/open_filter.h"
 #include "rules/compiler.h"
 #include "rules/output_format.h"
 
@@ -28,6 +29,7 @@ struct Rule {
   int line = 0;
   CompiledCondition condition;
   OutputFormat output;
+  OpenFilter open_filter;  // the opens this rule could match (rules/open_interest.h)
 };
 
 class RuleSet {
@@ -49,6 +51,8 @@ class RuleSet {
   void SetMinimumPriority(Priority min);
   // The event types some active rule can match: what the sensor must deliver.
   EventTypeSet EventTypesInUse() const;
+  // The opens some active rule could match: what the sensor's open probes must deliver.
+  OpenFilter OpenFilterInUse() const;
   const std::vector<std::unique_ptr<Rule>>& rules() const { return rules_; }
   std::size_t field_slots() const { return field_slots_; }
   std::size_t active_count() const;

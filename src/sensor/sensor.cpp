@@ -7,6 +7,8 @@
 
 #include <cerrno>
 #include <cstdarg>
+#include <cstring>
+#include <map>
 #include <vector>
 
 #include <bpf/bpf.h>
@@ -50,6 +52,117 @@ Status EnsureTracefs() {
     return Fail("mount tracefs on /sys/kernel/tracing: {}", ErrnoText(errno));
   }
   log::Info("mounted tracefs on /sys/kernel/tracing");
+  return {};
+}
+
+// Copies `text` into a fixed-size, zero-padded map key; false if it does not fit.
+template <std::size_t N>
+bool FixedKey(std::string_view text, char (&key)[N]) {
+  std::memset(key, 0, N);
+  if (text.size() >= N) return false;
+  std::memcpy(key, text.data(), text.size());
+  return true;
+}
+
+// The prefix trie, with a wildcard child absorbing its siblings (more permissive, so still
+// conservative): the kernel then never needs to backtrack.
+struct Trie {
+  struct Node {
+    std::map<std::string, std::size_t> children;
+    bool terminal = false;
+  };
+  std::vector<Node> nodes{Node{}};
+
+  void Insert(const std::vector<std::string>& components) {
+    std::size_t node = 0;
+    for (const auto& c : components) {
+      auto it = nodes[node].children.find(c);
+      if (it == nodes[node].children.end()) {
+        nodes.push_back(Node{});
+        it = nodes[node].children.emplace(c, nodes.size() - 1).first;
+      }
+      node = it->second;
+    }
+    nodes[node].terminal = true;
+  }
+  void MergeInto(std::size_t dst, std::size_t src) {
+    nodes[dst].terminal = nodes[dst].terminal || nodes[src].terminal;
+    for (const auto& [name, child] : nodes[src].children) {
+      auto it = nodes[dst].children.find(name);
+      if (it == nodes[dst].children.end()) {
+        nodes[dst].children.emplace(name, child);
+      } else {
+        MergeInto(it->second, child);
+      }
+    }
+  }
+  void Normalize(std::size_t node) {
+    if (nodes[node].terminal) {
+      nodes[node].children.clear();  // everything below already matches
+      return;
+    }
+    auto star = nodes[node].children.find("*");
+    if (star != nodes[node].children.end()) {
+      std::size_t wildcard = star->second;
+      auto children = nodes[node].children;
+      for (const auto& [name, child] : children) {
+        if (name != "*") MergeInto(wildcard, child);
+      }
+      nodes[node].children = {{"*", wildcard}};
+    }
+    for (const auto& [name, child] : nodes[node].children) Normalize(child);
+  }
+};
+
+Status LoadOpenFilter(vigil_bpf* skel, const OpenFilter& filter) {
+  vigil_open_filter_config config{};
+  config.enabled = filter.pass_all ? 0 : 1;
+  config.writes = filter.writes;
+  config.failures = filter.failures;
+  config.dotdot = filter.raw_dotdot;
+  auto put = [](bpf_map* map, const void* key, const void* value) {
+    return bpf_map_update_elem(bpf_map__fd(map), key, value, BPF_ANY) == 0;
+  };
+  const uint8_t one = 1;
+  for (const auto& comm : filter.comms) {
+    char key[VIGIL_COMM_LEN];
+    if (!FixedKey(comm, key)) continue;  // longer than comm: can never match
+    if (!put(skel->maps.open_filter_comms, key, &one)) return Fail("open filter: {}", ErrnoText(errno));
+    config.comms = 1;
+  }
+  auto names = [&](const std::set<std::string>& set, uint32_t kind) -> Status {
+    for (const auto& name : set) {
+      vigil_filter_name_key key{};
+      key.kind = kind;
+      if (!FixedKey(name, key.name)) {
+        config.enabled = 0;  // cannot check it in the kernel: let everything through
+        continue;
+      }
+      if (!put(skel->maps.open_filter_names, &key, &one)) return Fail("open filter: {}", ErrnoText(errno));
+      config.names = 1;
+    }
+    return {};
+  };
+  if (auto s = names(filter.leaves, VIGIL_FILTER_LEAF); !s) return s;
+  if (auto s = names(filter.parents, VIGIL_FILTER_PARENT); !s) return s;
+  Trie trie;
+  for (const auto& p : filter.prefixes) trie.Insert(p);
+  trie.Normalize(0);
+  for (std::size_t node = 0; node < trie.nodes.size(); ++node) {
+    for (const auto& [name, child] : trie.nodes[node].children) {
+      vigil_prefix_key key{};
+      key.parent = static_cast<uint32_t>(node);
+      if (!FixedKey(name, key.name)) {
+        config.enabled = 0;
+        continue;
+      }
+      vigil_prefix_node value{static_cast<uint32_t>(child), trie.nodes[child].terminal ? 1u : 0u};
+      if (!put(skel->maps.open_filter_prefixes, &key, &value)) return Fail("open filter: {}", ErrnoText(errno));
+      config.prefixes = 1;
+    }
+  }
+  uint32_t zero = 0;
+  if (!put(skel->maps.open_filter_config, &zero, &config)) return Fail("open filter: {}", ErrnoText(errno));
   return {};
 }
 
@@ -128,6 +241,7 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
     return Fail("load BPF programs: {} (run as root on a kernel with BPF and BTF; the libbpf "
                 "messages above say which program the verifier refused)", ErrnoText(-err));
   }
+  if (auto s = LoadOpenFilter(skel, options.open_filter); !s) return Fail(s.error());
   if (int err = vigil_bpf__attach(skel); err != 0) {
     return Fail("attach BPF programs: {}", ErrnoText(-err));
   }
@@ -135,7 +249,10 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
   if (!impl->ring) return Fail("open ring buffer: {}", ErrnoText(errno));
   impl->boot_to_wall = BootToWallOffsetNs();
   impl->attached = "sched_process_exec sched_process_fork sched_process_exit";
-  if (options.opens) impl->attached += " open openat openat2 creat";
+  if (options.opens) {
+    impl->attached += " open openat openat2 creat (in-kernel filter: " +
+                      options.open_filter.Describe() + ")";
+  }
   return std::unique_ptr<Sensor>(new Sensor(std::move(impl)));
 }
 
@@ -160,6 +277,7 @@ SensorStats Sensor::Stats() const {
     stats.kernel_sent += SumPerCpu(sent_fd, type);
     stats.kernel_dropped += SumPerCpu(drop_fd, type);
   }
+  stats.kernel_filtered = SumPerCpu(bpf_map__fd(impl_->skel->maps.open_filtered), 0);
   stats.decoded = impl_->decoded;
   stats.decode_errors = impl_->decode_errors;
   return stats;

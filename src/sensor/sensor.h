@@ -12,6 +12,7 @@
 
 #include "common/result.h"
 #include "events/event.h"
+#include "events/open_filter.h"
 
 namespace vigil::sensor {
 
@@ -19,12 +20,15 @@ struct SensorOptions {
   // Attach the open family (open, openat, openat2, creat). Process lifecycle (exec, fork,
   // exit) is always attached: the process table needs it.
   bool opens = true;
+  // Which opens leave the kernel (derived from the rules; everything by default).
+  OpenFilter open_filter = OpenFilter::PassAll();
   std::size_t ring_buffer_bytes = 16u << 20;
 };
 
 struct SensorStats {
   uint64_t kernel_sent = 0;     // records the kernel put into the ring buffer
   uint64_t kernel_dropped = 0;  // records lost because the ring buffer was full
+  uint64_t kernel_filtered = 0; // opens the in-kernel filter kept from leaving (no rule wants them)
   uint64_t decoded = 0;
   uint64_t decode_errors = 0;
 };

@@ -1,0 +1,35 @@
+// Which opens are worth sending out of the kernel: derived from the loaded rules by the rules
+// module (rules/open_interest.h), applied in the kernel by the sensor. Conservative by
+// construction: an open that some rule could match always passes. An open passes when any of
+// the signals below holds.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+struct OpenFilter {
+  bool pass_all = true;      // no filtering: every open leaves the kernel
+  bool writes = false;       // opens for writing, creating or truncating
+  bool failures = false;     // opens that failed
+  bool raw_dotdot = false;   // opens whose path, as passed, contains "../"
+  std::set<std::string> comms;    // opens by processes with these names (comm)
+  std::set<std::string> leaves;   // opens of files with these names
+  std::set<std::string> parents;  // opens of files directly inside directories with these names
+  // Opens of files at or below these paths, as components from the root; "*" matches any one
+  // component: {"home", "*", ".ssh"} is /home/*/.ssh.
+  std::vector<std::vector<std::string>> prefixes;
+
+  static OpenFilter PassAll() { return OpenFilter{}; }
+  static OpenFilter PassNone() {
+    OpenFilter f;
+    f.pass_all = false;
+    return f;
+  }
+  void Merge(const OpenFilter& other);
+  std::string Describe() const;  // one line for logs and tests
+};
+
+}  // namespace vigil

@@ -1,0 +1,314 @@
+#include "rules/open_interest.h"
+
+#include <algorithm>
+#include <map>
+
+#include "common/paths.h"
+#include "common/strings.h"
+
+namespace vigil::rules {
+namespace {
+
+// The kernel compares names in fixed-size keys; longer names cannot be checked there.
+constexpr std::size_t kMaxKernelName = 63;
+constexpr std::size_t kMaxComm = 15;
+
+// One necessary signal. Ranked by how cheap and selective the kernel check is: names are a
+// lookup, "../" a scan of the path as passed, writes a flag test but common, prefixes need the
+// full path walk, failures are frequent (library search paths).
+struct Signal {
+  enum class Kind { kLeaf, kParent, kComm, kDotdot, kPrefix, kWrite, kFailed };
+  Kind kind;
+  std::string name;                 // kLeaf, kParent, kComm
+  std::vector<std::string> prefix;  // kPrefix
+};
+
+int Rank(Signal::Kind k) {
+  switch (k) {
+    case Signal::Kind::kLeaf:
+    case Signal::Kind::kParent:
+    case Signal::Kind::kComm: return 1;
+    case Signal::Kind::kDotdot: return 2;
+    case Signal::Kind::kWrite: return 3;
+    case Signal::Kind::kPrefix: return 4;
+    case Signal::Kind::kFailed: return 5;
+  }
+  return 9;
+}
+
+// What an open must show to satisfy an expression: nothing possible (never), anything
+// (always), or one of `signals`. `needs_success`: the expression also requires the open to
+// have succeeded.
+struct Need {
+  enum class Kind { kNever, kAlways, kSignals };
+  Kind kind = Kind::kAlways;
+  std::vector<Signal> signals;
+  bool needs_success = false;
+
+  static Need Never() { return Need{Kind::kNever, {}, false}; }
+  static Need Always() { return Need{Kind::kAlways, {}, false}; }
+  static Need Of(Signal s) { return Need{Kind::kSignals, {std::move(s)}, false}; }
+  int Score() const {
+    if (kind == Kind::kNever) return 0;
+    if (kind == Kind::kAlways) return 10;
+    int worst = 0;
+    for (const auto& s : signals) worst = std::max(worst, Rank(s.kind));
+    // Many signals are many kernel lookups: prefer the smaller set among equals.
+    return worst;
+  }
+};
+
+std::vector<std::string> Components(std::string_view path) {
+  std::vector<std::string> out;
+  for (auto part : Split(path, '/')) {
+    if (!part.empty()) out.emplace_back(part);
+  }
+  return out;
+}
+
+bool HasWildcard(std::string_view s) { return s.find_first_of("*?[") != std::string_view::npos; }
+
+// The directory components a glob pins down: '/home/*/.ssh/*' -> home, *, .ssh.
+std::vector<std::string> GlobPrefix(std::string_view pattern) {
+  std::vector<std::string> out;
+  if (pattern.empty() || pattern.front() != '/') return out;
+  for (auto& c : Components(pattern)) {
+    if (c == "*") {
+      out.push_back(c);
+    } else if (HasWildcard(c)) {
+      break;
+    } else {
+      out.push_back(c);
+    }
+  }
+  // A trailing "*" adds nothing a prefix check needs.
+  while (!out.empty() && out.back() == "*") out.pop_back();
+  return out;
+}
+
+class Analyzer {
+ public:
+  explicit Analyzer(const Definitions& defs) : defs_(defs) {}
+
+  Need Of(const Expr& e) {
+    switch (e.kind) {
+      case Expr::Kind::kAnd: return And(e);
+      case Expr::Kind::kOr: return Or(e);
+      case Expr::Kind::kNot: return Need::Always();  // a negation pins nothing down
+      case Expr::Kind::kMacro: return Macro(e);
+      case Expr::Kind::kCompare: return Compare(e);
+    }
+    return Need::Always();
+  }
+
+ private:
+  // Every conjunct must hold, so any conjunct's need is the expression's: take the best one.
+  Need And(const Expr& e) {
+    Need best = Need::Always();
+    bool needs_success = false;
+    for (const auto& child : e.children) {
+      Need n = Of(*child);
+      needs_success = needs_success || n.needs_success;
+      if (n.kind == Need::Kind::kNever) return Need::Never();
+      if (n.Score() < best.Score() ||
+          (n.Score() == best.Score() && n.signals.size() < best.signals.size())) {
+        best = std::move(n);
+      }
+    }
+    best.needs_success = best.needs_success || needs_success;
+    return best;
+  }
+
+  // Any disjunct may hold: their signals together.
+  Need Or(const Expr& e) {
+    Need out = Need::Never();
+    bool all_need_success = true;
+    for (const auto& child : e.children) {
+      Need n = Of(*child);
+      if (n.kind == Need::Kind::kNever) continue;
+      all_need_success = all_need_success && n.needs_success;
+      if (n.kind == Need::Kind::kAlways) {
+        out = Need::Always();
+        out.needs_success = false;
+        return out;
+      }
+      out.kind = Need::Kind::kSignals;
+      for (auto& s : n.signals) out.signals.push_back(std::move(s));
+    }
+    out.needs_success = out.kind != Need::Kind::kNever && all_need_success;
+    return out;
+  }
+
+  Need Macro(const Expr& e) {
+    auto it = defs_.macros.find(e.name);
+    if (it == defs_.macros.end() || !it->second.condition) return Need::Always();
+    if (std::find(expanding_.begin(), expanding_.end(), e.name) != expanding_.end()) {
+      return Need::Always();
+    }
+    expanding_.push_back(e.name);
+    Need n = Of(*it->second.condition);
+    expanding_.pop_back();
+    return n;
+  }
+
+  void Expand(const std::vector<ListItem>& items, std::vector<std::string>& out, int depth) {
+    for (const auto& item : items) {
+      auto it = item.quoted ? defs_.lists.end() : defs_.lists.find(item.text);
+      if (it != defs_.lists.end() && depth < 32) {
+        Expand(it->second.items, out, depth + 1);
+      } else {
+        out.push_back(item.text);
+      }
+    }
+  }
+
+  std::vector<std::string> Values(const Expr& e) {
+    std::vector<std::string> values;
+    if (IsListOp(e.op)) {
+      Expand(e.list, values, 0);
+    } else {
+      values.push_back(e.value);
+    }
+    return values;
+  }
+
+  static Need Names(Signal::Kind kind, const std::vector<std::string>& names, std::size_t limit) {
+    Need n = Need::Never();
+    for (const auto& name : names) {
+      if (name.empty() || name.size() > limit) {
+        if (kind == Signal::Kind::kComm) continue;  // a comm that long can never match
+        return Need::Always();
+      }
+      n.kind = Need::Kind::kSignals;
+      n.signals.push_back(Signal{kind, name, {}});
+    }
+    return n;
+  }
+
+  static Need Prefixes(const std::vector<std::vector<std::string>>& prefixes) {
+    Need n = Need::Never();
+    for (const auto& p : prefixes) {
+      if (p.empty()) return Need::Always();  // "/" is everything
+      n.kind = Need::Kind::kSignals;
+      n.signals.push_back(Signal{Signal::Kind::kPrefix, "", p});
+    }
+    return n;
+  }
+
+  Need Compare(const Expr& e) {
+    if (!e.left.transformers.empty() || e.value_field) return Need::Always();
+    const std::string& field = e.left.field;
+    const Op op = e.op;
+    const bool equality = op == Op::kEq || op == Op::kIn || op == Op::kIntersects;
+
+    if (field == "evt.type" && equality) {
+      for (const auto& name : Values(e)) {
+        auto t = EventTypeFromName(name);
+        if (t && IsOpenFamily(*t)) return Need::Always();
+      }
+      return Need::Never();  // this check cannot hold for an open
+    }
+    if (field == "fd.name" || field == "fd.directory") {
+      const bool directory = field == "fd.directory";
+      if (equality) {
+        std::vector<std::string> names;
+        for (const auto& v : Values(e)) {
+          if (v.empty() || v.front() != '/') return Need::Always();
+          std::string norm = NormalizePath(v);
+          if (norm == "/") return Need::Always();
+          names.emplace_back(BaseName(norm));
+        }
+        return Names(directory ? Signal::Kind::kParent : Signal::Kind::kLeaf, names,
+                     kMaxKernelName);
+      }
+      if (op == Op::kStartsWith || op == Op::kPmatch) {
+        std::vector<std::vector<std::string>> prefixes;
+        for (const auto& v : Values(e)) {
+          if (v.empty() || v.front() != '/') return Need::Always();
+          auto parts = Components(v);
+          // startswith /dev/sd: the last component is partial, keep the directories.
+          if (op == Op::kStartsWith && !v.ends_with('/') && !parts.empty()) parts.pop_back();
+          for (const auto& p : parts) {
+            if (p.size() > kMaxKernelName || HasWildcard(p)) return Need::Always();
+          }
+          prefixes.push_back(std::move(parts));
+        }
+        return Prefixes(prefixes);
+      }
+      if (op == Op::kGlob) {
+        auto prefix = GlobPrefix(e.value);
+        for (const auto& p : prefix) {
+          if (p.size() > kMaxKernelName) return Need::Always();
+        }
+        return Prefixes({prefix});
+      }
+      return Need::Always();
+    }
+    if (field == "fd.filename" && equality) {
+      return Names(Signal::Kind::kLeaf, Values(e), kMaxKernelName);
+    }
+    if (field == "fd.nameraw" && (op == Op::kContains || op == Op::kGlob) &&
+        e.value.find("../") != std::string::npos) {
+      return Need::Of(Signal{Signal::Kind::kDotdot, "", {}});
+    }
+    if (field == "proc.name" && equality) return Names(Signal::Kind::kComm, Values(e), kMaxComm);
+    if ((field == "evt.is_open_write" || field == "evt.is_open_exec" ||
+         field == "evt.is_open_create") && op == Op::kEq && ToLower(e.value) == "true") {
+      return Need::Of(Signal{Signal::Kind::kWrite, "", {}});
+    }
+    if (field == "evt.arg.flags" && op == Op::kContains &&
+        (e.value == "O_CREAT" || e.value == "O_TRUNC" || e.value == "O_WRONLY" ||
+         e.value == "O_RDWR" || e.value == "O_TMPFILE")) {
+      return Need::Of(Signal{Signal::Kind::kWrite, "", {}});
+    }
+    if (field == "fd.num" || field == "evt.rawres") {
+      auto n = ParseInt(e.value);
+      if (n && ((op == Op::kGe && *n >= 0) || (op == Op::kGt && *n >= -1))) {
+        Need always = Need::Always();
+        always.needs_success = true;
+        return always;
+      }
+      if (n && ((op == Op::kLt && *n <= 0) || (op == Op::kLe && *n < 0))) {
+        return Need::Of(Signal{Signal::Kind::kFailed, "", {}});
+      }
+    }
+    if (field == "evt.failed" && op == Op::kEq && ToLower(e.value) == "true") {
+      return Need::Of(Signal{Signal::Kind::kFailed, "", {}});
+    }
+    return Need::Always();
+  }
+
+  const Definitions& defs_;
+  std::vector<std::string> expanding_;
+};
+
+}  // namespace
+
+OpenFilter OpenInterest(const Expr& condition, const Definitions& defs) {
+  Need need = Analyzer(defs).Of(condition);
+  if (need.kind == Need::Kind::kNever) return OpenFilter::PassNone();
+  if (need.kind == Need::Kind::kAlways) {
+    // Only "it must succeed" is known: the kernel has no cheaper test than sending it.
+    return OpenFilter::PassAll();
+  }
+  OpenFilter f = OpenFilter::PassNone();
+  for (const auto& s : need.signals) {
+    switch (s.kind) {
+      case Signal::Kind::kLeaf: f.leaves.insert(s.name); break;
+      case Signal::Kind::kParent: f.parents.insert(s.name); break;
+      case Signal::Kind::kComm: f.comms.insert(s.name); break;
+      case Signal::Kind::kDotdot: f.raw_dotdot = true; break;
+      case Signal::Kind::kPrefix: f.prefixes.push_back(s.prefix); break;
+      case Signal::Kind::kWrite: f.writes = true; break;
+      case Signal::Kind::kFailed: f.failures = true; break;
+    }
+    // A failed open has no file to name: name signals cannot be checked on it, so failures
+    // pass unless the condition requires success.
+    bool by_name = s.kind == Signal::Kind::kLeaf || s.kind == Signal::Kind::kParent ||
+                   s.kind == Signal::Kind::kPrefix;
+    if (by_name && !need.needs_success) f.failures = true;
+  }
+  return f;
+}
+
+}  // namespace vigil::rules

@@ -1,0 +1,80 @@
+"""The in-kernel open filter: opens no loaded rule could match stay in the kernel (counted),
+and every open a rule could match still reaches it: by file name, directory name, program
+name, '../' in the path, writes, and path prefixes (with wildcards)."""
+import os
+import re
+import subprocess
+import tempfile
+import unittest
+
+import harness
+from harness import field
+
+PREFIX_RULES = """
+- rule: SSH key read below root
+  desc: prefix rule
+  condition: evt.type in (open, openat) and fd.num >= 0 and fd.name startswith /root/.ssh/
+  output: "ssh key %fd.name in %container.id"
+  priority: WARNING
+- rule: SSH key read below home
+  desc: wildcard prefix rule
+  condition: evt.type in (open, openat) and fd.num >= 0 and fd.name glob '/home/*/.ssh/*'
+  output: "home ssh key %fd.name in %container.id"
+  priority: WARNING
+"""
+
+
+def stopped_stats(agent):
+    for line in agent.stderr:
+        m = re.search(r"stopped: (\d+) events, (\d+) alerts, (\d+) kernel records sent, "
+                      r"(\d+) dropped, \d+ undecodable, (\d+) opens filtered", line)
+        if m:
+            return {"sent": int(m.group(3)), "filtered": int(m.group(5))}
+    raise AssertionError("no stats line:\n" + "\n".join(agent.stderr))
+
+
+class FilterTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        harness.require_root_and_docker(cls)
+        harness.build_image()
+        cls.loop = os.path.join(os.path.dirname(harness.VIGIL), "bench", "syscall_loop")
+
+    def test_uninteresting_opens_stay_in_the_kernel(self):
+        agent = harness.Agent("run", "-o", "json")
+        agent.wait_ready()
+        self.assertTrue(any("in-kernel filter: writes" in l for l in agent.stderr), agent.stderr)
+        subprocess.run([self.loop, "files", "20000"], check=True, capture_output=True)
+        cid = harness.docker_run("cat", "/etc/shadow")
+        alerts = agent.wait_for(lambda a: field(a, "container.id") == cid)
+        self.assertEqual(agent.stop(), 0)
+        self.assertEqual([a["rule"] for a in alerts], ["Read sensitive file untrusted"])
+        stats = stopped_stats(agent)
+        self.assertGreaterEqual(stats["filtered"], 20000)
+        self.assertLess(stats["sent"], 10000)  # the 20,000 reads of /etc/hostname never left
+
+    def test_prefix_rules_pass_through_the_trie(self):
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "rules.yaml")
+            with open(rules, "w") as f:
+                f.write(PREFIX_RULES)
+            agent = harness.Agent("run", "-o", "json", "-r", rules)
+            agent.wait_ready()
+            cid = harness.docker_run(
+                "sh", "-c", "mkdir -p /root/.ssh/sub /home/ann/.ssh && echo k > /root/.ssh/sub/id "
+                            "&& echo k > /home/ann/.ssh/id && cat /root/.ssh/sub/id "
+                            "/home/ann/.ssh/id /etc/passwd > /dev/null")
+            got = agent.wait_for(lambda a: field(a, "container.id") == cid
+                                 and a["output"].startswith("home ssh key"))
+            self.assertTrue(got, agent.alerts())
+            agent.stop()
+            # Each file is opened twice (written by the shell, read by cat): both pass.
+            outputs = sorted(a["output"] for a in agent.alerts()
+                             if field(a, "container.id") == cid)
+            self.assertEqual(outputs, ["home ssh key /home/ann/.ssh/id in " + cid] * 2 +
+                                      ["ssh key /root/.ssh/sub/id in " + cid] * 2)
+            self.assertGreater(stopped_stats(agent)["filtered"], 0)
+
+
+if __name__ == "__main__":
+    harness.main()
