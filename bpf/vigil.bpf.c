@@ -99,17 +99,18 @@ int BPF_PROG(vigil_exit, struct task_struct *task) {
 /* Only the syscall-exit tracepoints are attached: the arguments are still in the task's saved
  * user registers when the syscall returns, so an entry program (and a map to carry the
  * arguments across) would only add cost. */
+/* bpf_task_pt_regs() returns a trusted pointer: plain (CO-RE relocated) loads, no helper calls. */
 #if defined(__TARGET_ARCH_x86)
-#define VIGIL_ARG0(regs) BPF_CORE_READ(regs, di)
-#define VIGIL_ARG1(regs) BPF_CORE_READ(regs, si)
-#define VIGIL_ARG2(regs) BPF_CORE_READ(regs, dx)
-#define VIGIL_ARG3(regs) BPF_CORE_READ(regs, r10)
+#define VIGIL_ARG0(regs) ((regs)->di)
+#define VIGIL_ARG1(regs) ((regs)->si)
+#define VIGIL_ARG2(regs) ((regs)->dx)
+#define VIGIL_ARG3(regs) ((regs)->r10)
 #elif defined(__TARGET_ARCH_arm64)
 /* x0 holds the return value at exit; the first argument survives in orig_x0. */
-#define VIGIL_ARG0(regs) BPF_CORE_READ(regs, orig_x0)
-#define VIGIL_ARG1(regs) BPF_CORE_READ(regs, regs[1])
-#define VIGIL_ARG2(regs) BPF_CORE_READ(regs, regs[2])
-#define VIGIL_ARG3(regs) BPF_CORE_READ(regs, regs[3])
+#define VIGIL_ARG0(regs) ((regs)->orig_x0)
+#define VIGIL_ARG1(regs) ((regs)->regs[1])
+#define VIGIL_ARG2(regs) ((regs)->regs[2])
+#define VIGIL_ARG3(regs) ((regs)->regs[3])
 #else
 #error "unsupported architecture"
 #endif
@@ -180,38 +181,28 @@ static __always_inline __u64 vigil_byte_eq(__u64 w, __u64 c) {
   return ~(((t & low7) + low7) | t | low7);
 }
 
-struct vigil_dotdot_scan {
-  __u32 off;   /* the path as passed, in the scratch buffer */
-  __u32 len;
-  __u32 found;
-};
-
-/* One 8-byte window of the path; windows step by 6 bytes so every 3-byte run lies wholly in
- * one of them. */
-static long vigil_dotdot_step(__u32 index, void *data) {
-  struct vigil_dotdot_scan *scan = data;
-  struct vigil_scratch *scratch = vigil_get_scratch();
-  if (!scratch) return 1;
-  __u32 pos = index * 6;
-  if (pos + 2 >= scan->len) return 1;
-  __u64 w = 0;
-  __builtin_memcpy(&w, vigil_at(scratch, scan->off + pos), sizeof(w));
-  __u64 dots = vigil_byte_eq(w, '.');
-  __u64 slashes = vigil_byte_eq(w, '/');
-  if (dots & (dots >> 8) & (slashes >> 16)) {
-    scan->found = 1;
-    return 1;
+/* Does the path as passed (at `off` in the scratch buffer, `len` bytes) contain "../"? 8-byte
+ * windows stepping by 6 bytes, so every 3-byte run lies wholly in one of them. A plain bounded
+ * loop: the verifier keeps its states small because `off` is fixed and only `i` moves. */
+static __always_inline int vigil_has_dotdot(struct vigil_scratch *scratch, __u32 off, __u32 len) {
+  for (__u32 i = 0; i < VIGIL_RAW_PATH_MAX / 6 + 1; i++) {
+    __u32 pos = i * 6;
+    if (pos + 2 >= len) return 0;
+    __u64 w = 0;
+    __builtin_memcpy(&w, vigil_at(scratch, off + pos), sizeof(w));
+    __u64 dots = vigil_byte_eq(w, '.');
+    __u64 slashes = vigil_byte_eq(w, '/');
+    if (dots & (dots >> 8) & (slashes >> 16)) return 1;
   }
   return 0;
 }
 
 static long vigil_prefix_step(__u32 depth, void *data) {
   struct vigil_walk *w = vigil_get_walk();
-  struct vigil_scratch *scratch = vigil_get_scratch();
-  if (!w || !scratch || depth >= w->comps) return 1;
-  __u32 index = (w->comps - 1 - depth) & 63;  /* components are stored leaf first */
+  if (!w || depth >= w->comps) return 1;
+  struct dentry *dentry = w->dents[(w->comps - 1 - depth) & 63];  /* from the top down */
   struct vigil_prefix_key key = {.parent = w->trie_node};
-  if (bpf_probe_read_kernel_str(key.name, sizeof(key.name), vigil_at(scratch, w->comp_off[index])) <= 0) {
+  if (bpf_probe_read_kernel_str(key.name, sizeof(key.name), BPF_CORE_READ(dentry, d_name.name)) <= 0) {
     return 1;
   }
   struct vigil_prefix_node *next = bpf_map_lookup_elem(&open_filter_prefixes, &key);
@@ -229,9 +220,12 @@ static long vigil_prefix_step(__u32 depth, void *data) {
   return 0;
 }
 
-/* After a walk: does the path lie at or below one of the filter's prefixes? */
-static __always_inline int vigil_prefix_match(void) {
-  struct vigil_walk *w = vigil_get_walk();
+/* Does the opened file lie at or below one of the filter's prefixes (as the task sees it)? */
+static __always_inline int vigil_prefix_match(struct task_struct *task, struct file *file) {
+  struct path path, root;
+  BPF_CORE_READ_INTO(&path, file, f_path);
+  BPF_CORE_READ_INTO(&root, task, fs, root);
+  struct vigil_walk *w = vigil_collect_dentries(&path, &root);
   if (!w) return 1;
   w->trie_node = 0;
   w->trie_matched = 0;
@@ -240,9 +234,11 @@ static __always_inline int vigil_prefix_match(void) {
 }
 
 static __always_inline struct file *vigil_fd_file(struct task_struct *task, long fd) {
-  struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-  if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds)) return 0;
-  struct file **fds = BPF_CORE_READ(fdt, fd);
+  struct files_struct *files = task->files;
+  if (!files) return 0;
+  struct fdtable *fdt = files->fdt;
+  if (!fdt || fd < 0 || fd >= fdt->max_fds) return 0;
+  struct file **fds = fdt->fd;
   struct file *file = 0;
   bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
   return file;
@@ -266,10 +262,12 @@ static __always_inline int vigil_open_verdict(struct vigil_open_filter_config *c
     bpf_get_current_comm(comm, sizeof(comm));
     if (bpf_map_lookup_elem(&open_filter_comms, comm)) return VIGIL_OPEN_SEND;
   }
-  if (cfg->names && file) {
+  if ((cfg->leaves || cfg->parents) && file) {
     struct dentry *dentry = BPF_CORE_READ(file, f_path.dentry);
-    if (vigil_name_in(VIGIL_FILTER_LEAF, BPF_CORE_READ(dentry, d_name.name))) return VIGIL_OPEN_SEND;
-    if (vigil_name_in(VIGIL_FILTER_PARENT, BPF_CORE_READ(dentry, d_parent, d_name.name)))
+    if (cfg->leaves && vigil_name_in(VIGIL_FILTER_LEAF, BPF_CORE_READ(dentry, d_name.name)))
+      return VIGIL_OPEN_SEND;
+    if (cfg->parents &&
+        vigil_name_in(VIGIL_FILTER_PARENT, BPF_CORE_READ(dentry, d_parent, d_name.name)))
       return VIGIL_OPEN_SEND;
   }
   return (cfg->dotdot || cfg->prefixes) ? VIGIL_OPEN_IF_PREFIX : VIGIL_OPEN_DROP;
@@ -292,6 +290,15 @@ static __always_inline int vigil_open_exit(long ret, struct open_args *args) {
     return 0;
   }
 
+  if (verdict == VIGIL_OPEN_IF_PREFIX) {
+    if (cfg && cfg->prefixes && file && vigil_prefix_match(task, file)) {
+      verdict = VIGIL_OPEN_SEND;
+    } else if (!(cfg && cfg->dotdot)) {
+      vigil_count_filtered();
+      return 0;
+    }
+  }
+
   struct vigil_scratch *scratch = vigil_get_scratch();
   if (!scratch) return 0;
   struct vigil_open *ev = (struct vigil_open *)scratch->data;
@@ -300,12 +307,8 @@ static __always_inline int vigil_open_exit(long ret, struct open_args *args) {
                                    (void *)args->filename);
   __u32 raw_len = n > 0 ? n : 0;
 
-  if (verdict == VIGIL_OPEN_IF_PREFIX && cfg && cfg->dotdot) {
-    struct vigil_dotdot_scan scan = {.off = off, .len = raw_len, .found = 0};
-    bpf_loop(VIGIL_RAW_PATH_MAX / 6 + 1, vigil_dotdot_step, &scan, 0);
-    if (scan.found) verdict = VIGIL_OPEN_SEND;
-  }
-  if (verdict == VIGIL_OPEN_IF_PREFIX && !(cfg && cfg->prefixes && file)) {
+  /* Still undecided: only a "../" in the path as passed can make it interesting now. */
+  if (verdict == VIGIL_OPEN_IF_PREFIX && !vigil_has_dotdot(scratch, off, raw_len)) {
     vigil_count_filtered();
     return 0;
   }
@@ -334,10 +337,6 @@ static __always_inline int vigil_open_exit(long ret, struct open_args *args) {
     __u32 len = vigil_write_path(off, &path, &root, &ev->path_flags);
     ev->path_len = len;
     off += len;
-    if (verdict == VIGIL_OPEN_IF_PREFIX && !vigil_prefix_match()) {
-      vigil_count_filtered();
-      return 0;
-    }
   }
   vigil_submit(scratch, VIGIL_EV_OPEN, off);
   return 0;

@@ -167,13 +167,11 @@ struct vigil_walk {
   __u32 off;
   __u32 start;
   __u32 complete;
-  /* Where each path component starts in the scratch buffer (leaf first), for the prefix
-   * check that follows a walk. */
+  /* Prefix trie walk state, and the dentries of the path (leaf first) it reads names from. */
   __u32 comps;
-  __u16 comp_off[64];
-  /* Prefix trie walk state. */
   __u32 trie_node;
   __u32 trie_matched;
+  struct dentry *dents[64];
 };
 
 struct {
@@ -218,11 +216,50 @@ static long vigil_path_step(__u32 index, void *data) {
   const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
   long n = bpf_probe_read_kernel_str(vigil_at(scratch, w->off), VIGIL_NAME_MAX, name);
   if (n <= 0) return 1;
-  w->comp_off[w->comps & 63] = w->off;
-  w->comps++;
   w->off += n & (VIGIL_NAME_MAX - 1 + VIGIL_NAME_MAX);
   w->dentry = parent;
   return 0;
+}
+
+/* Like vigil_path_step, but only remembers each component's dentry (no copying): enough to
+ * test path prefixes, a few times cheaper than writing the names out. */
+static long vigil_dentry_step(__u32 index, void *data) {
+  struct vigil_walk *w = vigil_get_walk();
+  if (!w) return 1;
+  struct dentry *dentry = w->dentry;
+  struct vfsmount *vfsmnt = w->vfsmnt;
+  struct mount *mnt = w->mnt;
+  if (dentry == w->root_dentry && vfsmnt == w->root_mnt) return 1;
+  struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
+  struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+  if (dentry == mnt_root || dentry == parent) {
+    struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+    if (dentry != mnt_root || mnt_parent == mnt) return 1;
+    w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+    w->mnt = mnt_parent;
+    w->vfsmnt = (struct vfsmount *)((void *)mnt_parent + bpf_core_field_offset(struct mount, mnt));
+    return 0;
+  }
+  w->dents[w->comps & 63] = dentry;
+  w->comps++;
+  w->dentry = parent;
+  return 0;
+}
+
+/* Collects the dentries of `path` up to `root` into the walk state (leaf first). */
+static __always_inline struct vigil_walk *vigil_collect_dentries(struct path *path,
+                                                                 struct path *root) {
+  struct vigil_walk *w = vigil_get_walk();
+  if (!w) return 0;
+  struct vfsmount *vfsmnt = BPF_CORE_READ(path, mnt);
+  w->dentry = BPF_CORE_READ(path, dentry);
+  w->vfsmnt = vfsmnt;
+  w->mnt = container_of(vfsmnt, struct mount, mnt);
+  w->root_dentry = BPF_CORE_READ(root, dentry);
+  w->root_mnt = BPF_CORE_READ(root, mnt);
+  w->comps = 0;
+  bpf_loop(VIGIL_PATH_DEPTH, vigil_dentry_step, 0, 0);
+  return w;
 }
 
 /* Writes the components of `path` (leaf first, NUL-terminated each) at `off`, stopping at
@@ -242,7 +279,6 @@ static __always_inline __u32 vigil_write_path(__u32 off, struct path *path, stru
   w->off = off;
   w->start = off;
   w->complete = 0;
-  w->comps = 0;
   bpf_loop(VIGIL_PATH_DEPTH, vigil_path_step, 0, 0);
   if (!w->complete) *flags |= VIGIL_PATH_TRUNCATED;
   return (w->off - w->start) & (VIGIL_PATH_BYTES - 1 + VIGIL_PATH_BYTES);

@@ -88,7 +88,7 @@ struct vigil_open {
 
 /* ---- the open filter (src/events/open_filter.h), filled by the sensor before attaching ---- */
 
-#define VIGIL_FILTER_NAME_LEN 64
+#define VIGIL_FILTER_NAME_LEN 32 /* longer names are checked in user space only */
 
 struct vigil_open_filter_config {
   __u32 enabled;   /* 0: every open passes */
@@ -96,9 +96,9 @@ struct vigil_open_filter_config {
   __u32 failures;  /* failed opens pass */
   __u32 dotdot;    /* opens whose path as passed contains "../" pass */
   __u32 comms;     /* the comm map has entries */
-  __u32 names;     /* the name map has entries */
+  __u32 leaves;    /* the name map has file names */
+  __u32 parents;   /* the name map has directory names */
   __u32 prefixes;  /* the prefix trie has entries */
-  __u32 reserved;
 };
 
 enum vigil_filter_name_kind {

@@ -10,7 +10,7 @@ namespace vigil::rules {
 namespace {
 
 // The kernel compares names in fixed-size keys; longer names cannot be checked there.
-constexpr std::size_t kMaxKernelName = 63;
+constexpr std::size_t kMaxKernelName = 31;  // VIGIL_FILTER_NAME_LEN - 1
 constexpr std::size_t kMaxComm = 15;
 
 // One necessary signal. Ranked by how cheap and selective the kernel check is: names are a

@@ -130,7 +130,7 @@ Status LoadOpenFilter(vigil_bpf* skel, const OpenFilter& filter) {
     if (!put(skel->maps.open_filter_comms, key, &one)) return Fail("open filter: {}", ErrnoText(errno));
     config.comms = 1;
   }
-  auto names = [&](const std::set<std::string>& set, uint32_t kind) -> Status {
+  auto names = [&](const std::set<std::string>& set, uint32_t kind, uint32_t& flag) -> Status {
     for (const auto& name : set) {
       vigil_filter_name_key key{};
       key.kind = kind;
@@ -139,12 +139,12 @@ Status LoadOpenFilter(vigil_bpf* skel, const OpenFilter& filter) {
         continue;
       }
       if (!put(skel->maps.open_filter_names, &key, &one)) return Fail("open filter: {}", ErrnoText(errno));
-      config.names = 1;
+      flag = 1;
     }
     return {};
   };
-  if (auto s = names(filter.leaves, VIGIL_FILTER_LEAF); !s) return s;
-  if (auto s = names(filter.parents, VIGIL_FILTER_PARENT); !s) return s;
+  if (auto s = names(filter.leaves, VIGIL_FILTER_LEAF, config.leaves); !s) return s;
+  if (auto s = names(filter.parents, VIGIL_FILTER_PARENT, config.parents); !s) return s;
   Trie trie;
   for (const auto& p : filter.prefixes) trie.Insert(p);
   trie.Normalize(0);
