@@ -186,38 +186,64 @@ static __always_inline struct vigil_walk *vigil_get_walk(void) {
   return bpf_map_lookup_elem(&vigil_walk_map, &zero);
 }
 
-static long vigil_path_step(__u32 index, void *data) {
-  struct vigil_walk *w = vigil_get_walk();
-  struct vigil_scratch *scratch = vigil_get_scratch();
-  if (!w || !scratch) return 1;
+enum vigil_walk_step {
+  VIGIL_WALK_COMPONENT, /* *component is the next path component, leaf first */
+  VIGIL_WALK_MOUNT,     /* crossed into the mount below: no component this step */
+  VIGIL_WALK_END,       /* reached the task's root or the top of the mount tree */
+};
+
+/* One step up a path: from a dentry to its parent, or across a mount point. Shared by the walk
+ * that copies names and the one that only collects dentries. */
+static __always_inline int vigil_walk_advance(struct vigil_walk *w, struct dentry **component) {
   /* Locals, not w->...: inside BPF_CORE_READ the whole expression gets CO-RE relocations, and
-   * vigil_path_walk is our struct, not the kernel's. */
+   * vigil_walk is our struct, not the kernel's. */
   struct dentry *dentry = w->dentry;
   struct vfsmount *vfsmnt = w->vfsmnt;
   struct mount *mnt = w->mnt;
-  if (dentry == w->root_dentry && vfsmnt == w->root_mnt) {
-    w->complete = 1;
-    return 1;
-  }
+  if (dentry == w->root_dentry && vfsmnt == w->root_mnt) return VIGIL_WALK_END;
   struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
   struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
   if (dentry == mnt_root || dentry == parent) {
     struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
-    if (dentry != mnt_root || mnt_parent == mnt) { /* top of the mount tree */
-      w->complete = 1;
-      return 1;
-    }
+    if (dentry != mnt_root || mnt_parent == mnt) return VIGIL_WALK_END; /* top of the tree */
     w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
     w->mnt = mnt_parent;
     w->vfsmnt = (struct vfsmount *)((void *)mnt_parent + bpf_core_field_offset(struct mount, mnt));
-    return 0;
+    return VIGIL_WALK_MOUNT;
   }
+  *component = dentry;
+  w->dentry = parent;
+  return VIGIL_WALK_COMPONENT;
+}
+
+static __always_inline void vigil_walk_start(struct vigil_walk *w, struct path *path,
+                                             struct path *root) {
+  struct vfsmount *vfsmnt = BPF_CORE_READ(path, mnt);
+  w->dentry = BPF_CORE_READ(path, dentry);
+  w->vfsmnt = vfsmnt;
+  w->mnt = container_of(vfsmnt, struct mount, mnt);
+  w->root_dentry = BPF_CORE_READ(root, dentry);
+  w->root_mnt = BPF_CORE_READ(root, mnt);
+  w->complete = 0;
+  w->comps = 0;
+}
+
+static long vigil_path_step(__u32 index, void *data) {
+  struct vigil_walk *w = vigil_get_walk();
+  struct vigil_scratch *scratch = vigil_get_scratch();
+  if (!w || !scratch) return 1;
+  struct dentry *component = 0;
+  int step = vigil_walk_advance(w, &component);
+  if (step == VIGIL_WALK_END) {
+    w->complete = 1;
+    return 1;
+  }
+  if (step == VIGIL_WALK_MOUNT) return 0;
   if (w->off - w->start > VIGIL_PATH_BYTES - VIGIL_NAME_MAX) return 1;
-  const unsigned char *name = BPF_CORE_READ(dentry, d_name.name);
+  const unsigned char *name = BPF_CORE_READ(component, d_name.name);
   long n = bpf_probe_read_kernel_str(vigil_at(scratch, w->off), VIGIL_NAME_MAX, name);
   if (n <= 0) return 1;
   w->off += n & (VIGIL_NAME_MAX - 1 + VIGIL_NAME_MAX);
-  w->dentry = parent;
   return 0;
 }
 
@@ -226,23 +252,13 @@ static long vigil_path_step(__u32 index, void *data) {
 static long vigil_dentry_step(__u32 index, void *data) {
   struct vigil_walk *w = vigil_get_walk();
   if (!w) return 1;
-  struct dentry *dentry = w->dentry;
-  struct vfsmount *vfsmnt = w->vfsmnt;
-  struct mount *mnt = w->mnt;
-  if (dentry == w->root_dentry && vfsmnt == w->root_mnt) return 1;
-  struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-  struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
-  if (dentry == mnt_root || dentry == parent) {
-    struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
-    if (dentry != mnt_root || mnt_parent == mnt) return 1;
-    w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
-    w->mnt = mnt_parent;
-    w->vfsmnt = (struct vfsmount *)((void *)mnt_parent + bpf_core_field_offset(struct mount, mnt));
-    return 0;
+  struct dentry *component = 0;
+  int step = vigil_walk_advance(w, &component);
+  if (step == VIGIL_WALK_END) {
+    w->complete = 1;
+    return 1;
   }
-  w->dents[w->comps & 63] = dentry;
-  w->comps++;
-  w->dentry = parent;
+  if (step == VIGIL_WALK_COMPONENT) w->dents[w->comps++ & 63] = component;
   return 0;
 }
 
@@ -251,13 +267,7 @@ static __always_inline struct vigil_walk *vigil_collect_dentries(struct path *pa
                                                                  struct path *root) {
   struct vigil_walk *w = vigil_get_walk();
   if (!w) return 0;
-  struct vfsmount *vfsmnt = BPF_CORE_READ(path, mnt);
-  w->dentry = BPF_CORE_READ(path, dentry);
-  w->vfsmnt = vfsmnt;
-  w->mnt = container_of(vfsmnt, struct mount, mnt);
-  w->root_dentry = BPF_CORE_READ(root, dentry);
-  w->root_mnt = BPF_CORE_READ(root, mnt);
-  w->comps = 0;
+  vigil_walk_start(w, path, root);
   bpf_loop(VIGIL_PATH_DEPTH, vigil_dentry_step, 0, 0);
   return w;
 }
@@ -270,15 +280,9 @@ static __always_inline __u32 vigil_write_path(__u32 off, struct path *path, stru
                                               __u16 *flags) {
   struct vigil_walk *w = vigil_get_walk();
   if (!w) return 0;
-  struct vfsmount *vfsmnt = BPF_CORE_READ(path, mnt);
-  w->dentry = BPF_CORE_READ(path, dentry);
-  w->vfsmnt = vfsmnt;
-  w->mnt = container_of(vfsmnt, struct mount, mnt);
-  w->root_dentry = BPF_CORE_READ(root, dentry);
-  w->root_mnt = BPF_CORE_READ(root, mnt);
+  vigil_walk_start(w, path, root);
   w->off = off;
   w->start = off;
-  w->complete = 0;
   bpf_loop(VIGIL_PATH_DEPTH, vigil_path_step, 0, 0);
   if (!w->complete) *flags |= VIGIL_PATH_TRUNCATED;
   return (w->off - w->start) & (VIGIL_PATH_BYTES - 1 + VIGIL_PATH_BYTES);
