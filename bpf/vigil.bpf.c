@@ -8,6 +8,37 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* ---------------------------------------------------------------- process lifecycle */
 
+#define VIGIL_OVERLAYFS_MAGIC 0x794c7630
+
+/* The pid as the process's own pid namespace numbers it. */
+static __always_inline __u32 vigil_vpid(struct task_struct *task) {
+  struct pid *pid = BPF_CORE_READ(task, thread_pid);
+  if (!pid) return 0;
+  unsigned int level = BPF_CORE_READ(pid, level);
+  struct upid upid = {};
+  bpf_probe_read_kernel(&upid, sizeof(upid), &pid->numbers[level & 31]);
+  return upid.nr;
+}
+
+/* Where the executed file lives: an overlay's upper layer (written in the container), or an
+ * anonymous memfd. */
+static __always_inline __u32 vigil_exe_flags(struct file *file) {
+  __u32 flags = 0;
+  if (!file) return 0;
+  struct inode *inode = BPF_CORE_READ(file, f_inode);
+  if (BPF_CORE_READ(inode, i_sb, s_magic) == VIGIL_OVERLAYFS_MAGIC) {
+    struct ovl_inode *ovl = container_of(inode, struct ovl_inode, vfs_inode);
+    if (BPF_CORE_READ(ovl, __upperdentry)) flags |= VIGIL_EXE_UPPER_LAYER;
+  }
+  char name[8] = {};
+  bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(file, f_path.dentry, d_name.name));
+  if (name[0] == 'm' && name[1] == 'e' && name[2] == 'm' && name[3] == 'f' && name[4] == 'd' &&
+      name[5] == ':') {
+    flags |= VIGIL_EXE_MEMFD;
+  }
+  return flags;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(vigil_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm) {
   struct vigil_scratch *scratch = vigil_get_scratch();
@@ -17,6 +48,14 @@ int BPF_PROG(vigil_exec, struct task_struct *task, pid_t old_pid, struct linux_b
   if (ev->hdr.pid == vigil_self_tgid) return 0;
   ev->tty = vigil_tty(task);
   ev->path_flags = 0;
+  /* kernel_cap_t is a u64 since 6.3 and two u32s before: the same 8 bytes either way. */
+  const struct cred *cred = task->cred;
+  bpf_probe_read_kernel(&ev->cap_effective, sizeof(ev->cap_effective), &cred->cap_effective);
+  bpf_probe_read_kernel(&ev->cap_permitted, sizeof(ev->cap_permitted), &cred->cap_permitted);
+  ev->vpid = vigil_vpid(task);
+  struct file *exe_file = BPF_CORE_READ(bprm, file);
+  ev->exe_flags = vigil_exe_flags(exe_file);
+  ev->reserved[0] = ev->reserved[1] = ev->reserved[2] = 0;
 
   __u32 off = sizeof(*ev);
   struct path root;
@@ -57,6 +96,17 @@ int BPF_PROG(vigil_exec, struct task_struct *task, pid_t old_pid, struct linux_b
   ev->filename_len = fl > 0 ? fl : 0;
   off += ev->filename_len;
 
+  unsigned long env_start = BPF_CORE_READ(task, mm, env_start);
+  unsigned long env_end = BPF_CORE_READ(task, mm, env_end);
+  unsigned long env_len = env_end - env_start;
+  if (env_len >= VIGIL_ENV_MAX) env_len = VIGIL_ENV_MAX - 1;
+  ev->env_len = 0;
+  if (env_len > 0 && bpf_probe_read_user(vigil_at(scratch, off), env_len & (VIGIL_ENV_MAX - 1),
+                                         (void *)env_start) == 0) {
+    ev->env_len = env_len;
+    off += env_len;
+  }
+
   vigil_submit(scratch, VIGIL_EV_EXEC, off);
   return 0;
 }
@@ -71,6 +121,8 @@ int BPF_PROG(vigil_fork, struct task_struct *parent, struct task_struct *child) 
   vigil_fill_header(&ev->hdr, VIGIL_EV_FORK, child);
   /* real_parent of a CLONE_PARENT child is not `parent`; the header already reads it. */
   if (BPF_CORE_READ(parent, tgid) == vigil_self_tgid) return 0;
+  ev->vpid = vigil_vpid(child);
+  ev->reserved = 0;
   __u32 off = sizeof(*ev);
   __u32 n = vigil_write_cgroup(off, child);
   ev->cgroup_len = n;

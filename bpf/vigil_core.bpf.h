@@ -167,6 +167,7 @@ struct vigil_walk {
   __u32 off;
   __u32 start;
   __u32 complete;
+  __u32 detached;
   /* Prefix trie walk state, and the dentries of the path (leaf first) it reads names from. */
   __u32 comps;
   __u32 trie_node;
@@ -190,6 +191,7 @@ enum vigil_walk_step {
   VIGIL_WALK_COMPONENT, /* *component is the next path component, leaf first */
   VIGIL_WALK_MOUNT,     /* crossed into the mount below: no component this step */
   VIGIL_WALK_END,       /* reached the task's root or the top of the mount tree */
+  VIGIL_WALK_DETACHED,  /* *component is a dentry outside any tree (memfd, pipe): the last */
 };
 
 /* One step up a path: from a dentry to its parent, or across a mount point. Shared by the walk
@@ -204,8 +206,12 @@ static __always_inline int vigil_walk_advance(struct vigil_walk *w, struct dentr
   struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
   struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
   if (dentry == mnt_root || dentry == parent) {
+    if (dentry != mnt_root) { /* its own parent but not a mount's root: a pseudo file */
+      *component = dentry;
+      return VIGIL_WALK_DETACHED;
+    }
     struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
-    if (dentry != mnt_root || mnt_parent == mnt) return VIGIL_WALK_END; /* top of the tree */
+    if (mnt_parent == mnt) return VIGIL_WALK_END; /* top of the tree */
     w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
     w->mnt = mnt_parent;
     w->vfsmnt = (struct vfsmount *)((void *)mnt_parent + bpf_core_field_offset(struct mount, mnt));
@@ -225,6 +231,7 @@ static __always_inline void vigil_walk_start(struct vigil_walk *w, struct path *
   w->root_dentry = BPF_CORE_READ(root, dentry);
   w->root_mnt = BPF_CORE_READ(root, mnt);
   w->complete = 0;
+  w->detached = 0;
   w->comps = 0;
 }
 
@@ -244,6 +251,11 @@ static long vigil_path_step(__u32 index, void *data) {
   long n = bpf_probe_read_kernel_str(vigil_at(scratch, w->off), VIGIL_NAME_MAX, name);
   if (n <= 0) return 1;
   w->off += n & (VIGIL_NAME_MAX - 1 + VIGIL_NAME_MAX);
+  if (step == VIGIL_WALK_DETACHED) {
+    w->complete = 1;
+    w->detached = 1;
+    return 1;
+  }
   return 0;
 }
 
@@ -258,6 +270,7 @@ static long vigil_dentry_step(__u32 index, void *data) {
     w->complete = 1;
     return 1;
   }
+  if (step == VIGIL_WALK_DETACHED) return 1; /* no path: no prefix can match */
   if (step == VIGIL_WALK_COMPONENT) w->dents[w->comps++ & 63] = component;
   return 0;
 }
@@ -285,6 +298,7 @@ static __always_inline __u32 vigil_write_path(__u32 off, struct path *path, stru
   w->start = off;
   bpf_loop(VIGIL_PATH_DEPTH, vigil_path_step, 0, 0);
   if (!w->complete) *flags |= VIGIL_PATH_TRUNCATED;
+  if (w->detached) *flags |= VIGIL_PATH_DETACHED;
   return (w->off - w->start) & (VIGIL_PATH_BYTES - 1 + VIGIL_PATH_BYTES);
 }
 

@@ -8,11 +8,12 @@
 #ifndef VIGIL_BPF_SHARED_EVENTS_H
 #define VIGIL_BPF_SHARED_EVENTS_H
 
-#define VIGIL_ABI_VERSION 1
+#define VIGIL_ABI_VERSION 2
 #define VIGIL_COMM_LEN 16
 #define VIGIL_ARGS_MAX 4096     /* bytes of argv kept per exec */
 #define VIGIL_PATH_BYTES 4096   /* bytes of path components kept per path */
 #define VIGIL_RAW_PATH_MAX 1024 /* bytes of the path a program passed to open */
+#define VIGIL_ENV_MAX 2048      /* bytes of the environment kept per exec */
 
 enum vigil_event_type {
   VIGIL_EV_EXEC = 1, /* a process image was replaced (sched_process_exec) */
@@ -29,10 +30,15 @@ enum vigil_open_syscall {
   VIGIL_SYS_CREAT = 3,
 };
 
+/* Facts about an executed file. */
+#define VIGIL_EXE_UPPER_LAYER 0x1 /* on an overlayfs upper (writable) layer */
+#define VIGIL_EXE_MEMFD 0x2       /* an anonymous memory file (memfd_create) */
+
 /* Flags on a path: the walk stopped before the root (too deep or too long); the path was
  * read from a kernel object (an open that failed has none). */
 #define VIGIL_PATH_TRUNCATED 0x1
 #define VIGIL_PATH_RESOLVED 0x2
+#define VIGIL_PATH_DETACHED 0x4 /* the file has no place in a tree (memfd, pipe): just its name */
 
 struct vigil_header {
   __u16 type;
@@ -51,6 +57,10 @@ struct vigil_header {
 
 struct vigil_exec {
   struct vigil_header hdr;
+  __u64 cap_effective;
+  __u64 cap_permitted;
+  __u32 vpid;         /* pid in the process's own pid namespace */
+  __u32 exe_flags;    /* VIGIL_EXE_* */
   __u32 tty;          /* new_encode_dev(controlling tty), 0 when none */
   __u16 path_flags;   /* VIGIL_PATH_* for exe and cwd */
   __u16 exe_len;      /* components of the executed file (from the binprm's struct file) */
@@ -58,12 +68,15 @@ struct vigil_exec {
   __u16 cwd_len;      /* components of the working directory */
   __u16 cgroup_len;   /* cgroup path components, leaf first */
   __u16 filename_len; /* the path exec was asked for (bprm->filename), NUL-terminated */
+  __u16 env_len;      /* the environment, NUL-separated, from the new mm (truncated) */
+  __u16 reserved[3];
 };
 
 struct vigil_fork {
   struct vigil_header hdr; /* the child: pid/tid are the child's, ppid the parent's */
+  __u32 vpid;              /* the child's pid in its own pid namespace */
   __u16 cgroup_len;
-  __u16 reserved[3];
+  __u16 reserved;
 };
 
 struct vigil_exit {

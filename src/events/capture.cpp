@@ -167,6 +167,13 @@ std::string EncodeEvent(const Event& e) {
   w.Str(e.path_raw);
   w.Str(e.path);
   w.U8(e.path_truncated ? 1 : 0);
+  w.U32(e.vpid);
+  w.U64(e.cap_effective);
+  w.U64(e.cap_permitted);
+  w.U8(static_cast<uint8_t>((e.caps_known ? 1 : 0) | (e.exe_facts_known ? 2 : 0) |
+                            (e.exe_upper_layer ? 4 : 0) | (e.exe_from_memfd ? 8 : 0)));
+  w.U32(static_cast<uint32_t>(e.env.size()));
+  for (const auto& v : e.env) w.Str(v);
   return out;
 }
 
@@ -188,10 +195,22 @@ Status DecodeEvent(std::string_view payload, Event& e) {
   for (auto& a : e.args) {
     if (!r.Str(a)) return Fail("event record too short");
   }
+  uint8_t facts = 0;
+  uint32_t nenv = 0;
   ok = r.Str(e.cwd) && r.Str(e.cgroup_path) && r.U32(e.tty) && r.I32(e.exit_code) && r.I64(e.ret) &&
        r.U32(e.open_flags) && r.U32(e.open_mode) && r.I32(e.dirfd) && r.U32(e.file_mode) &&
-       r.Str(e.path_raw) && r.Str(e.path) && r.U8(truncated);
+       r.Str(e.path_raw) && r.Str(e.path) && r.U8(truncated) && r.U32(e.vpid) &&
+       r.U64(e.cap_effective) && r.U64(e.cap_permitted) && r.U8(facts) && r.U32(nenv);
   if (!ok) return Fail("event record too short");
+  if (nenv > payload.size()) return Fail("environment count {} exceeds the record", nenv);
+  e.env.resize(nenv);
+  for (auto& v : e.env) {
+    if (!r.Str(v)) return Fail("event record too short");
+  }
+  e.caps_known = facts & 1;
+  e.exe_facts_known = facts & 2;
+  e.exe_upper_layer = facts & 4;
+  e.exe_from_memfd = facts & 8;
   if (!r.AtEnd()) return Fail("event record has trailing bytes");
   e.path_truncated = truncated != 0;
   return {};

@@ -1,7 +1,7 @@
 // Capture files: the event stream plus the facts needed to evaluate rules on it later
 // (container metadata, user names), so `vigil replay` alerts as `vigil run` would have.
 //
-// Format (little-endian), version 2 (2: 16-bit event types):
+// Format (little-endian), version 3 (2: 16-bit event types; 3: caps, vpid, exe facts, env):
 //   header  "VIGILCAP" u32 version u32 flags(0)
 //   record  u32 kind, u32 payload length, u32 CRC-32 of the payload, payload
 //   trailer a record of kind kEnd whose payload is the u64 count of records before it
@@ -22,7 +22,7 @@
 
 namespace vigil {
 
-inline constexpr uint32_t kCaptureVersion = 2;
+inline constexpr uint32_t kCaptureVersion = 3;
 
 class CaptureWriter {
  public:

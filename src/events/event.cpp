@@ -74,6 +74,10 @@ void Event::Reset() {
   cwd.clear();
   cgroup_path.clear();
   tty = 0;
+  vpid = 0;
+  cap_effective = cap_permitted = 0;
+  caps_known = exe_facts_known = exe_upper_layer = exe_from_memfd = false;
+  env.clear();
   exit_code = 0;
   ret = 0;
   open_flags = open_mode = 0;

@@ -75,6 +75,14 @@ struct Event {
   std::string cwd;
   std::string cgroup_path;   // "/docker/<id>"; empty when unknown
   uint32_t tty = 0;
+  uint32_t vpid = 0;         // pid in the process's own pid namespace (also on kClone); 0: unknown
+  uint64_t cap_effective = 0;
+  uint64_t cap_permitted = 0;
+  bool caps_known = false;
+  bool exe_facts_known = false;  // exe_upper_layer and exe_from_memfd are meaningful
+  bool exe_upper_layer = false;  // the executed file is on an overlay's writable layer
+  bool exe_from_memfd = false;   // the executed file is an anonymous memory file
+  std::vector<std::string> env;  // NAME=value, as far as kept
 
   // kProcExit
   int32_t exit_code = 0;

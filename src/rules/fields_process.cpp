@@ -22,13 +22,43 @@ const Process* AncestorOf(Ctx& c, const FieldArg& a) {
 
 const Process* Self(Ctx& c) { return c.process(); }
 
+// Capability numbers to names, as in linux/capability.h.
+constexpr std::string_view kCapabilityNames[] = {
+    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+    "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+    "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK",
+    "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
+    "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE", "CAP_SYS_RESOURCE",
+    "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE", "CAP_AUDIT_WRITE",
+    "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG",
+    "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
+    "CAP_CHECKPOINT_RESTORE",
+};
+
+std::string CapabilitiesText(uint64_t mask) {
+  std::string out;
+  for (std::size_t bit = 0; bit < 64; ++bit) {
+    if (!(mask & (1ull << bit))) continue;
+    if (!out.empty()) out += ' ';
+    if (bit < std::size(kCapabilityNames)) {
+      out += kCapabilityNames[bit];
+    } else {
+      out += "CAP_" + std::to_string(bit);
+    }
+  }
+  return out;
+}
+
 const FieldDef kProcessFields[] = {
     {"proc.pid", FieldType::kInt64, FieldArgKind::kNone, true, "Process id (host pid namespace).",
      [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) { return Int(o, c.event().pid); }},
     {"proc.ppid", FieldType::kInt64, FieldArgKind::kNone, true, "Parent process id.",
      [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) { return Int(o, c.event().ppid); }},
-    {"proc.vpid", FieldType::kInt64, FieldArgKind::kNone, false,
-     "Process id as seen in its own pid namespace.", Unknown},
+    {"proc.vpid", FieldType::kInt64, FieldArgKind::kNone, true,
+     "Process id as seen in its own pid namespace (1 for a container's first process).",
+     [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) {
+       return c.process() && c.process()->vpid && Int(o, c.process()->vpid);
+     }},
     {"proc.is_vpgid_leader", FieldType::kBool, FieldArgKind::kNone, false,
      "True when the process leads its process group (in its pid namespace).", Unknown},
     {"thread.tid", FieldType::kInt64, FieldArgKind::kNone, true, "Thread id.",
@@ -59,14 +89,36 @@ const FieldDef kProcessFields[] = {
        if (!p || !p->start_ns || c.event().ts_ns < p->start_ns) return false;
        return Uint(o, c.event().ts_ns - p->start_ns);
      }},
-    {"proc.env", FieldType::kString, FieldArgKind::kOptionalKey, false,
-     "Environment of the process; proc.env[NAME] is one variable's value.", Unknown},
+    {"proc.env", FieldType::kString, FieldArgKind::kOptionalKey, true,
+     "Environment of the process at exec (NAME=value, space separated; the first 2 KiB); "
+     "proc.env[NAME] is one variable's value.",
+     [](Ctx& c, const FieldArg& a, FieldValue& o, std::string&) {
+       const Process* p = c.process();
+       if (!p) return false;
+       if (!a.present) return Str(o, p->env_joined);
+       for (const auto& v : p->env) {
+         if (v.size() > a.key.size() && v.starts_with(a.key) && v[a.key.size()] == '=') {
+           return Str(o, std::string_view(v).substr(a.key.size() + 1));
+         }
+       }
+       return false;
+     }},
     {"proc.sname", FieldType::kString, FieldArgKind::kNone, false,
      "Name of the process's session leader.", Unknown},
-    {"proc.is_exe_upper_layer", FieldType::kBool, FieldArgKind::kNone, false,
-     "True when the executed file lies in the container's writable overlay layer.", Unknown},
-    {"proc.is_exe_from_memfd", FieldType::kBool, FieldArgKind::kNone, false,
-     "True when the executed file is a memfd (fileless execution).", Unknown},
+    {"proc.is_exe_upper_layer", FieldType::kBool, FieldArgKind::kNone, true,
+     "True when the executed file lies in the overlay's writable (upper) layer: written or "
+     "changed in the container after it started. Unknown for processes older than vigil.",
+     [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) {
+       const Process* p = c.process();
+       return p && p->exe_facts_known && Bool(o, p->exe_upper_layer);
+     }},
+    {"proc.is_exe_from_memfd", FieldType::kBool, FieldArgKind::kNone, true,
+     "True when the executed file is an anonymous memory file (memfd_create): fileless "
+     "execution.",
+     [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) {
+       const Process* p = c.process();
+       return p && Bool(o, p->exe_from_memfd);
+     }},
     {"proc.exe_ino.mtime", FieldType::kUint64, FieldArgKind::kNone, false,
      "Modification time of the executed file (ns since the epoch).", Unknown},
     {"proc.exe_ino.ctime", FieldType::kUint64, FieldArgKind::kNone, false,
@@ -102,10 +154,18 @@ const FieldDef kProcessFields[] = {
        const Process* p = AncestorOf(c, a);
        return p && NonEmpty(o, p->exepath);
      }},
-    {"thread.cap_permitted", FieldType::kString, FieldArgKind::kNone, false,
-     "Permitted capabilities, space separated (CAP_CHOWN CAP_SYS_ADMIN ...).", Unknown},
-    {"thread.cap_effective", FieldType::kString, FieldArgKind::kNone, false,
-     "Effective capabilities, space separated.", Unknown},
+    {"thread.cap_permitted", FieldType::kString, FieldArgKind::kNone, true,
+     "Permitted capabilities at the last exec, space separated (CAP_CHOWN CAP_SYS_ADMIN ...).",
+     [](Ctx& c, const FieldArg&, FieldValue& o, std::string& s) {
+       const Process* p = c.process();
+       return p && p->caps_known && Str(o, s = CapabilitiesText(p->cap_permitted));
+     }},
+    {"thread.cap_effective", FieldType::kString, FieldArgKind::kNone, true,
+     "Effective capabilities at the last exec, space separated.",
+     [](Ctx& c, const FieldArg&, FieldValue& o, std::string& s) {
+       const Process* p = c.process();
+       return p && p->caps_known && Str(o, s = CapabilitiesText(p->cap_effective));
+     }},
     {"user.uid", FieldType::kUint64, FieldArgKind::kNone, true, "User id.",
      [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) { return Uint(o, c.event().uid); }},
     {"user.name", FieldType::kString, FieldArgKind::kNone, true,

@@ -53,6 +53,21 @@ void Header(const vigil_header& h, int64_t offset, Event& e) {
   e.comm.assign(UntilNul(std::string_view(h.comm, sizeof(h.comm))));
 }
 
+// "a\0b\0" -> {a, b}; a list cut short keeps its complete items and the partial last one.
+void SplitNulList(std::string_view blob, std::vector<std::string>& out) {
+  while (!blob.empty() && blob.back() == '\0') blob.remove_suffix(1);
+  if (blob.empty()) return;
+  for (auto item : Split(blob, '\0')) out.emplace_back(item);
+}
+
+// A pseudo file outside any tree (memfd, pipe) is named by its last component alone, without
+// a leading '/': "memfd:payload".
+void DetachedName(std::string_view components, std::string& out) {
+  ComponentsToPath(components, out);
+  auto slash = out.rfind('/');
+  if (slash != std::string::npos) out.erase(0, slash + 1);
+}
+
 EventType OpenType(uint16_t syscall) {
   switch (syscall) {
     case VIGIL_SYS_OPEN: return EventType::kOpen;
@@ -94,21 +109,28 @@ Status DecodeRecord(std::span<const uint8_t> record, int64_t offset, Event& e) {
       vigil_exec x;
       if (!Fixed(record, x)) return Fail("short exec record");
       Cursor c(record, sizeof(x));
-      std::string_view exe, args, cwd, cgroup, filename;
+      std::string_view exe, args, cwd, cgroup, filename, env;
       if (!c.Take(x.exe_len, exe) || !c.Take(x.args_len, args) || !c.Take(x.cwd_len, cwd) ||
-          !c.Take(x.cgroup_len, cgroup) || !c.Take(x.filename_len, filename)) {
+          !c.Take(x.cgroup_len, cgroup) || !c.Take(x.filename_len, filename) ||
+          !c.Take(x.env_len, env)) {
         return Fail("exec record lengths exceed the record");
       }
       e.type = EventType::kExecve;
       e.tty = x.tty;
+      e.vpid = x.vpid;
+      e.cap_effective = x.cap_effective;
+      e.cap_permitted = x.cap_permitted;
+      e.caps_known = true;
+      e.exe_facts_known = true;
+      e.exe_upper_layer = x.exe_flags & VIGIL_EXE_UPPER_LAYER;
+      e.exe_from_memfd = x.exe_flags & VIGIL_EXE_MEMFD;
+      SplitNulList(env, e.env);
       ComponentsToPath(exe, e.exe_path);
+      if (x.path_flags & VIGIL_PATH_DETACHED) DetachedName(exe, e.exe_path);
       ComponentsToPath(cwd, e.cwd);
       if (!cgroup.empty()) ComponentsToPath(cgroup, e.cgroup_path);
       e.exe_filename.assign(UntilNul(filename));
-      while (!args.empty() && args.back() == '\0') args.remove_suffix(1);
-      if (!args.empty()) {
-        for (auto arg : Split(args, '\0')) e.args.emplace_back(arg);
-      }
+      SplitNulList(args, e.args);
       e.path_truncated = (x.path_flags & VIGIL_PATH_TRUNCATED) != 0;
       return {};
     }
@@ -119,6 +141,7 @@ Status DecodeRecord(std::span<const uint8_t> record, int64_t offset, Event& e) {
       std::string_view cgroup;
       if (!c.Take(f.cgroup_len, cgroup)) return Fail("fork record lengths exceed the record");
       e.type = EventType::kClone;
+      e.vpid = f.vpid;
       if (!cgroup.empty()) ComponentsToPath(cgroup, e.cgroup_path);
       return {};
     }
@@ -146,6 +169,7 @@ Status DecodeRecord(std::span<const uint8_t> record, int64_t offset, Event& e) {
       e.file_mode = o.file_mode;
       e.path_raw.assign(UntilNul(raw));
       if (o.path_flags & VIGIL_PATH_RESOLVED) ComponentsToPath(path, e.path);
+      if (o.path_flags & VIGIL_PATH_DETACHED) DetachedName(path, e.path);
       e.path_truncated = (o.path_flags & VIGIL_PATH_TRUNCATED) != 0;
       return {};
     }

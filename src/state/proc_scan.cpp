@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -87,8 +88,26 @@ bool ReadProcess(const std::string& proc_root, uint32_t pid, Event& e) {
         auto values = Split(Trim(line.substr(key.size())), '\t');
         if (!values.empty()) out = static_cast<uint32_t>(ParseUint(values[0]).value_or(0));
       };
+      auto caps = [&](std::string_view key, uint64_t& out) {
+        if (!line.starts_with(key)) return;
+        out = std::strtoull(std::string(Trim(line.substr(key.size()))).c_str(), nullptr, 16);
+        e.caps_known = true;
+      };
       take("Uid:", e.uid);
       take("Gid:", e.gid);
+      caps("CapEff:", e.cap_effective);
+      caps("CapPrm:", e.cap_permitted);
+      if (line.starts_with("NSpid:")) {  // the last is the innermost namespace's
+        auto values = Split(Trim(line.substr(6)), '\t');
+        if (!values.empty()) e.vpid = static_cast<uint32_t>(ParseUint(values.back()).value_or(0));
+      }
+    }
+  }
+  std::string environ;
+  if (ReadFile(dir + "/environ", environ)) {
+    while (!environ.empty() && environ.back() == '\0') environ.pop_back();
+    if (!environ.empty()) {
+      for (auto v : Split(environ, '\0')) e.env.emplace_back(v);
     }
   }
   std::string loginuid;
@@ -104,6 +123,8 @@ bool ReadProcess(const std::string& proc_root, uint32_t pid, Event& e) {
   }
   e.exe_path = ReadLink(dir + "/exe");
   if (e.exe_path.ends_with(" (deleted)")) e.exe_path.resize(e.exe_path.size() - 10);
+  // An overlay's upper layer cannot be told from /proc; a memfd can.
+  e.exe_from_memfd = e.exe_path.starts_with("/memfd:");
   e.exe_filename = e.args.empty() ? e.exe_path : e.args.front();
   e.cwd = ReadLink(dir + "/cwd");
   std::string cgroup, unified;

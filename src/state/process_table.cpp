@@ -62,6 +62,15 @@ void ProcessTable::ApplyImage(Process& p, const Event& event) {
   p.cwd = event.cwd;
   p.tty = event.tty;
   p.exec_ns = event.ts_ns;
+  if (event.vpid) p.vpid = event.vpid;
+  p.caps_known = event.caps_known;
+  p.cap_effective = event.cap_effective;
+  p.cap_permitted = event.cap_permitted;
+  p.exe_facts_known = event.exe_facts_known;
+  p.exe_upper_layer = event.exe_upper_layer;
+  p.exe_from_memfd = event.exe_from_memfd;
+  p.env = event.env;
+  p.env_joined = Join(p.env, " ");
 }
 
 Process& ProcessTable::Upsert(const Event& event) {
@@ -81,6 +90,7 @@ const Process* ProcessTable::Apply(Event& event) {
     Process child;
     if (const Process* parent = Find(event.ppid)) child = *parent;
     child.pid = event.pid;
+    child.vpid = event.vpid;
     child.exited = false;
     child.exit_ns = 0;
     child.exec_ns = event.ts_ns;

@@ -28,6 +28,15 @@ struct Process {
   uint32_t gid = 0;
   uint32_t loginuid = kNoLoginUid;
   uint32_t tty = 0;
+  uint32_t vpid = 0;            // 0: unknown
+  uint64_t cap_effective = 0;   // as of the last exec (capset/setuid changes are not tracked yet)
+  uint64_t cap_permitted = 0;
+  bool caps_known = false;
+  bool exe_facts_known = false;
+  bool exe_upper_layer = false;
+  bool exe_from_memfd = false;
+  std::vector<std::string> env;  // NAME=value
+  std::string env_joined;        // proc.env: space separated
   uint64_t cgroup_id = 0;
   std::string container_id;  // 12 hex characters, or "host"
   uint64_t start_ns = 0;     // when the process was created (fork/clone), proc.duration's origin

@@ -132,6 +132,27 @@ class RunTest(unittest.TestCase):
         self.assertEqual(field(write[0], "fd.name"), "/tmp/cg/notify_on_release")
         self.assertEqual(write[0]["priority"], "Critical")
 
+    def test_drop_and_execute_new_binary(self):
+        # A program copied into the container after it started lives on the overlay's upper
+        # layer; the image's own busybox does not.
+        cid = harness.docker_run("sh", "-c", "cp /bin/busybox /tmp/bb && /tmp/bb echo hi")
+        alerts = self.alerts_for(cid, "Drop and execute new binary in container")
+        self.assertEqual(len(alerts), 1, self.agent.alerts())
+        self.assertEqual(alerts[0]["priority"], "Critical")
+        self.assertIn("exepath=/tmp/bb ", alerts[0]["output"])
+
+    def test_fileless_execution_from_memfd(self):
+        program = ("import os\n"
+                   "fd = os.memfd_create('payload')\n"
+                   "os.write(fd, open('/bin/true', 'rb').read())\n"
+                   "os.execv('/proc/self/fd/%d' % fd, ['payload'])\n")
+        subprocess.run(["python3", "-c", program], check=True, timeout=30)
+        alerts = self.agent.wait_for(
+            lambda a: a["rule"] == "Fileless execution via memfd_create"
+            and field(a, "container.id") == "host")
+        self.assertTrue(alerts, self.agent.alerts())
+        self.assertIn("memfd:payload", alerts[0]["output"])
+
     def test_host_process_is_host(self):
         subprocess.run(["cat", "/etc/shadow"], check=True, capture_output=True)
         alerts = self.agent.wait_for(

@@ -81,6 +81,10 @@ TEST_F(CaptureTest, RoundTripsEventsContainersAndUsers) {
   exec.cwd = "/";
   exec.cgroup_path = "/docker/abc";
   exec.tty = 34816;
+  exec.vpid = 1;
+  exec.cap_effective = 0xa80425fb;
+  exec.caps_known = exec.exe_facts_known = exec.exe_upper_layer = true;
+  exec.env = {"PATH=/bin", "X=1"};
   ContainerInfo container;
   container.id = "e8904b80c959";
   container.name = "web";
@@ -118,6 +122,11 @@ TEST_F(CaptureTest, RoundTripsEventsContainersAndUsers) {
   EXPECT_EQ(e3.args, exec.args);
   EXPECT_EQ(e3.cgroup_path, "/docker/abc");
   EXPECT_EQ(e3.tty, 34816u);
+  EXPECT_EQ(e3.vpid, 1u);
+  EXPECT_EQ(e3.cap_effective, 0xa80425fbu);
+  EXPECT_TRUE(e3.caps_known && e3.exe_facts_known && e3.exe_upper_layer);
+  EXPECT_FALSE(e3.exe_from_memfd);
+  EXPECT_EQ(e3.env, exec.env);
   auto r4 = (*reader)->Next();
   ASSERT_TRUE(r4 && *r4);
   const auto& e4 = std::get<Event>(**r4);

@@ -63,6 +63,25 @@ INSTANTIATE_TEST_SUITE_P(
         ConditionCase{"evt.type != execve", true},
         ConditionCase{"evt.arg[1] = /etc/shadow and evt.arg.name = /etc/shadow", true}));
 
+TEST(LanguageTest, ExecFacts) {
+  RulesHarness h;
+  ASSERT_TRUE(h.Load(Rule("root init", "evt.type = execve and proc.vpid = 1 and "
+                                       "thread.cap_effective contains CAP_SYS_ADMIN and "
+                                       "proc.env[MODE] = prod and proc.is_exe_upper_layer = false")));
+  testing_support::ProcSpec p;
+  p.pid = 200;
+  p.comm = "app";
+  p.vpid = 1;
+  p.caps = 1ull << 21;
+  p.env = {"MODE=prod", "MODEX=dev"};
+  EXPECT_EQ(h.Exec(p).size(), 1u);
+  p.env = {"MODEX=prod"};  // proc.env[MODE] is not MODEX
+  EXPECT_TRUE(h.Exec(p).empty());
+  p.env = {"MODE=prod"};
+  p.vpid = 9;
+  EXPECT_TRUE(h.Exec(p).empty());
+}
+
 TEST(LanguageTest, IpOperandsAreParsedAndChecked) {
   RulesHarness h;
   EXPECT_TRUE(h.Load(Rule("r", "fd.sip = 10.0.0.1 or fd.snet in (\"10.0.0.0/8\", ::1) or "

@@ -35,6 +35,11 @@ struct ProcSpec {
   uint32_t uid = 0;
   uint32_t loginuid = kNoLoginUid;
   uint32_t tty = 0;
+  uint32_t vpid = 0;
+  bool upper_layer = false;
+  bool memfd = false;
+  uint64_t caps = 0xa80425fb;  // Docker's default set
+  std::vector<std::string> env;
 };
 
 class RulesHarness {
@@ -85,6 +90,13 @@ class RulesHarness {
     e.exe_filename = e.exe_path;
     e.cwd = spec.cwd;
     e.tty = spec.tty;
+    e.vpid = spec.vpid;
+    e.exe_facts_known = true;
+    e.exe_upper_layer = spec.upper_layer;
+    e.exe_from_memfd = spec.memfd;
+    e.caps_known = true;
+    e.cap_effective = e.cap_permitted = spec.caps;
+    e.env = spec.env;
     e.cgroup_path = spec.in_container ? "/docker/" + kContainerFullId : "";
     e.cgroup_id = spec.in_container ? 7 : 1;
     e.ts_ns = 1'700'000'000'000'000'000ull;

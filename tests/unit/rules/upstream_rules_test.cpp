@@ -127,6 +127,26 @@ ProcSpec WithExe(ProcSpec p, std::string exe) {
   return p;
 }
 
+ProcSpec Dropped(ProcSpec p) {
+  p.upper_layer = true;
+  return p;
+}
+
+ProcSpec Fileless(ProcSpec p) {
+  p.memfd = true;
+  return p;
+}
+
+ProcSpec WithEnv(ProcSpec p, std::vector<std::string> env) {
+  p.env = std::move(env);
+  return p;
+}
+
+ProcSpec WithCaps(ProcSpec p, uint64_t caps) {
+  p.caps = caps;
+  return p;
+}
+
 ProcSpec WithLogin(ProcSpec p, uint32_t loginuid) {
   p.loginuid = loginuid;
   return p;
@@ -220,6 +240,19 @@ std::vector<RuleCase> Cases() {
       {"Detect crypto miners using the Stratum protocol",
        ExecOf(Proc(200, "miner", {"miner", "-o", "stratum+tcp://pool:3333"})),
        ExecOf(Proc(200, "miner", {"miner", "-o", "https://pool:3333"}))},
+      // Fields the exec record now carries: upper layer, memfd, vpid, environment, caps.
+      {"Drop and execute new binary in container",
+       ExecOf(Dropped(Proc(200, "payload", {"/tmp/payload"}))),
+       ExecOf(Proc(200, "payload", {"/usr/bin/payload"}))},
+      {"Fileless execution via memfd_create", ExecOf(Fileless(Proc(200, "3", {"x"}))),
+       ExecOf(Proc(200, "x", {"x"}))},
+      {"Potential Local Privilege Escalation via Environment Variables Misuse",
+       ExecOf(WithEnv(Proc(200, "su", {"su"}), {"GLIBC_TUNABLES=glibc.tune.x=1"})),
+       ExecOf(WithEnv(Proc(200, "su", {"su"}), {"LANG=C"}))},
+      {"Detect release_agent File Container Escapes",
+       OpenBy(WithCaps(Proc(200, "sh", {"sh"}), 0xa80425fbull | (1ull << 21)),
+              "/tmp/cg/release_agent", O_WRONLY | O_TRUNC),
+       OpenBy(Proc(200, "sh", {"sh"}), "/tmp/cg/release_agent", O_WRONLY | O_TRUNC)},
       {"Launch Suspicious Network Tool on Host",
        ExecOf(OnHost(Proc(200, "nmap", {"nmap", "10.0.0.0/24"}))),
        ExecOf(Proc(200, "nmap", {"nmap", "10.0.0.0/24"}))},

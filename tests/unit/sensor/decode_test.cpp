@@ -103,7 +103,12 @@ TEST(DecodeTest, Exec) {
   x.cgroup_len = 20;
   x.filename_len = 9;
   x.tty = 34816;
-  auto bytes = Record(x, exe + args + cwd + cgroup + filename);
+  x.vpid = 1;
+  x.cap_effective = (1ull << 21) | 1;  // CAP_SYS_ADMIN, CAP_CHOWN
+  x.exe_flags = VIGIL_EXE_UPPER_LAYER;
+  std::string env("PATH=/bin\0HOME=/root\0", 21);
+  x.env_len = static_cast<uint16_t>(env.size());
+  auto bytes = Record(x, exe + args + cwd + cgroup + filename + env);
   Event e;
   ASSERT_TRUE(DecodeRecord(bytes, 0, e));
   EXPECT_EQ(e.type, EventType::kExecve);
@@ -113,6 +118,13 @@ TEST(DecodeTest, Exec) {
   EXPECT_EQ(e.cgroup_path, "/docker/9f54eda270f4");
   EXPECT_EQ(e.exe_filename, "/bin/cat");
   EXPECT_EQ(e.tty, 34816u);
+  EXPECT_EQ(e.vpid, 1u);
+  EXPECT_EQ(e.cap_effective, (1ull << 21) | 1);
+  EXPECT_TRUE(e.caps_known);
+  EXPECT_TRUE(e.exe_facts_known);
+  EXPECT_TRUE(e.exe_upper_layer);
+  EXPECT_FALSE(e.exe_from_memfd);
+  EXPECT_EQ(e.env, (std::vector<std::string>{"PATH=/bin", "HOME=/root"}));
 }
 
 TEST(DecodeTest, RejectsInconsistentRecords) {
