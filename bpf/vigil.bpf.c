@@ -157,12 +157,16 @@ int BPF_PROG(vigil_exit, struct task_struct *task) {
 #define VIGIL_ARG1(regs) ((regs)->si)
 #define VIGIL_ARG2(regs) ((regs)->dx)
 #define VIGIL_ARG3(regs) ((regs)->r10)
+#define VIGIL_ARG4(regs) ((regs)->r8)
+#define VIGIL_ARG5(regs) ((regs)->r9)
 #elif defined(__TARGET_ARCH_arm64)
 /* x0 holds the return value at exit; the first argument survives in orig_x0. */
 #define VIGIL_ARG0(regs) ((regs)->orig_x0)
 #define VIGIL_ARG1(regs) ((regs)->regs[1])
 #define VIGIL_ARG2(regs) ((regs)->regs[2])
 #define VIGIL_ARG3(regs) ((regs)->regs[3])
+#define VIGIL_ARG4(regs) ((regs)->regs[4])
+#define VIGIL_ARG5(regs) ((regs)->regs[5])
 #else
 #error "unsupported architecture"
 #endif
@@ -445,3 +449,114 @@ int vigil_exit_creat(struct trace_event_raw_sys_exit *ctx) {
                            .syscall = VIGIL_SYS_CREAT};
   return vigil_open_exit(ctx->ret, &args);
 }
+
+/* ---------------------------------------------------------------- other syscalls */
+
+/* Which arguments are user strings, packed: string i is argument (mask >> 8*i) & 0xff. */
+#define VIGIL_STR1(a) ((a) | 0xffff00)
+#define VIGIL_STR2(a, b) ((a) | ((b) << 8) | 0xff0000)
+#define VIGIL_STR3(a, b, c) ((a) | ((b) << 8) | ((c) << 16))
+#define VIGIL_NO_STR 0xffffff
+
+static __always_inline __u32 vigil_copy_string(struct vigil_scratch *scratch, __u32 off,
+                                               __u64 user_ptr) {
+  long n = bpf_probe_read_user_str(vigil_at(scratch, off), VIGIL_RAW_PATH_MAX, (void *)user_ptr);
+  return n > 0 ? (__u32)n : 0;
+}
+
+static __always_inline int vigil_syscall_exit(long ret, __u16 id, __u32 strings) {
+  if (vigil_skip_self()) return 0;
+  struct vigil_scratch *scratch = vigil_get_scratch();
+  if (!scratch) return 0;
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+  struct pt_regs *regs = vigil_user_regs();
+  struct vigil_syscall *ev = (struct vigil_syscall *)scratch->data;
+  vigil_fill_header(&ev->hdr, VIGIL_EV_SYSCALL, task);
+  ev->ret = ret;
+  ev->args[0] = VIGIL_ARG0(regs);
+  ev->args[1] = VIGIL_ARG1(regs);
+  ev->args[2] = VIGIL_ARG2(regs);
+  ev->args[3] = VIGIL_ARG3(regs);
+  ev->args[4] = VIGIL_ARG4(regs);
+  ev->args[5] = VIGIL_ARG5(regs);
+  const struct cred *cred = task->cred;
+  bpf_probe_read_kernel(&ev->cap_effective, sizeof(ev->cap_effective), &cred->cap_effective);
+  bpf_probe_read_kernel(&ev->cap_permitted, sizeof(ev->cap_permitted), &cred->cap_permitted);
+  ev->syscall = id;
+  __builtin_memset(ev->reserved, 0, sizeof(ev->reserved));
+  __u32 off = sizeof(*ev);
+  for (int i = 0; i < VIGIL_SC_STRINGS; i++) {
+    __u32 arg = (strings >> (8 * i)) & 0xff;
+    ev->str_arg[i] = arg;
+    ev->str_len[i] = 0;
+    if (arg < 6) {
+      __u32 n = vigil_copy_string(scratch, off, ev->args[arg]);
+      ev->str_len[i] = n;
+      off += n;
+    }
+  }
+  if (id == VIGIL_SC_CAPSET && ret == 0) {
+    /* struct __user_cap_data_struct[2]: {effective, permitted, inheritable} per 32 bits. */
+    __u32 data[6] = {};
+    bpf_probe_read_user(data, sizeof(data), (void *)ev->args[1]);
+    ev->args[2] = ((__u64)data[3] << 32) | data[0];
+    ev->args[3] = ((__u64)data[4] << 32) | data[1];
+    ev->args[4] = ((__u64)data[5] << 32) | data[2];
+  }
+  vigil_submit_flags(scratch, VIGIL_EV_SYSCALL, off, 1);
+  return 0;
+}
+
+#define VIGIL_SYSCALL(name, id, strings)                                     \
+  SEC("tracepoint/syscalls/sys_exit_" #name)                                \
+  int vigil_exit_##name(struct trace_event_raw_sys_exit *ctx) {              \
+    return vigil_syscall_exit(ctx->ret, id, strings);                       \
+  }
+
+VIGIL_SYSCALL(unlink, VIGIL_SC_UNLINK, VIGIL_STR1(0))
+VIGIL_SYSCALL(unlinkat, VIGIL_SC_UNLINKAT, VIGIL_STR1(1))
+VIGIL_SYSCALL(rename, VIGIL_SC_RENAME, VIGIL_STR2(0, 1))
+VIGIL_SYSCALL(renameat, VIGIL_SC_RENAMEAT, VIGIL_STR2(1, 3))
+VIGIL_SYSCALL(renameat2, VIGIL_SC_RENAMEAT2, VIGIL_STR2(1, 3))
+VIGIL_SYSCALL(mkdir, VIGIL_SC_MKDIR, VIGIL_STR1(0))
+VIGIL_SYSCALL(mkdirat, VIGIL_SC_MKDIRAT, VIGIL_STR1(1))
+VIGIL_SYSCALL(rmdir, VIGIL_SC_RMDIR, VIGIL_STR1(0))
+VIGIL_SYSCALL(symlink, VIGIL_SC_SYMLINK, VIGIL_STR2(0, 1))
+VIGIL_SYSCALL(symlinkat, VIGIL_SC_SYMLINKAT, VIGIL_STR2(0, 2))
+VIGIL_SYSCALL(link, VIGIL_SC_LINK, VIGIL_STR2(0, 1))
+VIGIL_SYSCALL(linkat, VIGIL_SC_LINKAT, VIGIL_STR2(1, 3))
+VIGIL_SYSCALL(chmod, VIGIL_SC_CHMOD, VIGIL_STR1(0))
+VIGIL_SYSCALL(fchmod, VIGIL_SC_FCHMOD, VIGIL_NO_STR)
+VIGIL_SYSCALL(fchmodat, VIGIL_SC_FCHMODAT, VIGIL_STR1(1))
+VIGIL_SYSCALL(chown, VIGIL_SC_CHOWN, VIGIL_STR1(0))
+VIGIL_SYSCALL(fchown, VIGIL_SC_FCHOWN, VIGIL_NO_STR)
+VIGIL_SYSCALL(lchown, VIGIL_SC_LCHOWN, VIGIL_STR1(0))
+VIGIL_SYSCALL(fchownat, VIGIL_SC_FCHOWNAT, VIGIL_STR1(1))
+VIGIL_SYSCALL(setuid, VIGIL_SC_SETUID, VIGIL_NO_STR)
+VIGIL_SYSCALL(setgid, VIGIL_SC_SETGID, VIGIL_NO_STR)
+VIGIL_SYSCALL(setresuid, VIGIL_SC_SETRESUID, VIGIL_NO_STR)
+VIGIL_SYSCALL(setresgid, VIGIL_SC_SETRESGID, VIGIL_NO_STR)
+VIGIL_SYSCALL(setreuid, VIGIL_SC_SETREUID, VIGIL_NO_STR)
+VIGIL_SYSCALL(setregid, VIGIL_SC_SETREGID, VIGIL_NO_STR)
+VIGIL_SYSCALL(ptrace, VIGIL_SC_PTRACE, VIGIL_NO_STR)
+VIGIL_SYSCALL(mount, VIGIL_SC_MOUNT, VIGIL_STR3(0, 1, 2))
+VIGIL_SYSCALL(umount2, VIGIL_SC_UMOUNT2, VIGIL_STR1(0))
+VIGIL_SYSCALL(init_module, VIGIL_SC_INIT_MODULE, VIGIL_STR1(2))
+VIGIL_SYSCALL(finit_module, VIGIL_SC_FINIT_MODULE, VIGIL_STR1(1))
+VIGIL_SYSCALL(delete_module, VIGIL_SC_DELETE_MODULE, VIGIL_STR1(0))
+VIGIL_SYSCALL(memfd_create, VIGIL_SC_MEMFD_CREATE, VIGIL_STR1(0))
+VIGIL_SYSCALL(dup, VIGIL_SC_DUP, VIGIL_NO_STR)
+VIGIL_SYSCALL(dup2, VIGIL_SC_DUP2, VIGIL_NO_STR)
+VIGIL_SYSCALL(dup3, VIGIL_SC_DUP3, VIGIL_NO_STR)
+VIGIL_SYSCALL(unshare, VIGIL_SC_UNSHARE, VIGIL_NO_STR)
+VIGIL_SYSCALL(setns, VIGIL_SC_SETNS, VIGIL_NO_STR)
+VIGIL_SYSCALL(bpf, VIGIL_SC_BPF, VIGIL_NO_STR)
+VIGIL_SYSCALL(userfaultfd, VIGIL_SC_USERFAULTFD, VIGIL_NO_STR)
+VIGIL_SYSCALL(kill, VIGIL_SC_KILL, VIGIL_NO_STR)
+VIGIL_SYSCALL(tkill, VIGIL_SC_TKILL, VIGIL_NO_STR)
+VIGIL_SYSCALL(tgkill, VIGIL_SC_TGKILL, VIGIL_NO_STR)
+VIGIL_SYSCALL(chdir, VIGIL_SC_CHDIR, VIGIL_STR1(0))
+VIGIL_SYSCALL(fchdir, VIGIL_SC_FCHDIR, VIGIL_NO_STR)
+VIGIL_SYSCALL(prctl, VIGIL_SC_PRCTL, VIGIL_NO_STR)
+VIGIL_SYSCALL(capset, VIGIL_SC_CAPSET, VIGIL_NO_STR)
+VIGIL_SYSCALL(io_uring_setup, VIGIL_SC_IO_URING_SETUP, VIGIL_NO_STR)

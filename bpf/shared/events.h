@@ -20,8 +20,28 @@ enum vigil_event_type {
   VIGIL_EV_FORK = 2, /* a new process (not a thread) was created */
   VIGIL_EV_EXIT = 3, /* the last thread of a process exited */
   VIGIL_EV_OPEN = 4, /* open, openat, openat2 or creat returned */
-  VIGIL_EV_MAX = 5,
+  VIGIL_EV_SYSCALL = 5, /* another traced syscall returned (struct vigil_syscall) */
+  VIGIL_EV_MAX = 6,
 };
+
+/* The syscalls reported as VIGIL_EV_SYSCALL records. vigil's own numbering: stable across
+ * architectures. */
+enum vigil_syscall_id {
+  VIGIL_SC_UNLINK = 1, VIGIL_SC_UNLINKAT, VIGIL_SC_RENAME, VIGIL_SC_RENAMEAT, VIGIL_SC_RENAMEAT2,
+  VIGIL_SC_MKDIR, VIGIL_SC_MKDIRAT, VIGIL_SC_RMDIR, VIGIL_SC_SYMLINK, VIGIL_SC_SYMLINKAT,
+  VIGIL_SC_LINK, VIGIL_SC_LINKAT, VIGIL_SC_CHMOD, VIGIL_SC_FCHMOD, VIGIL_SC_FCHMODAT,
+  VIGIL_SC_CHOWN, VIGIL_SC_FCHOWN, VIGIL_SC_LCHOWN, VIGIL_SC_FCHOWNAT,
+  VIGIL_SC_SETUID, VIGIL_SC_SETGID, VIGIL_SC_SETRESUID, VIGIL_SC_SETRESGID, VIGIL_SC_SETREUID,
+  VIGIL_SC_SETREGID, VIGIL_SC_PTRACE, VIGIL_SC_MOUNT, VIGIL_SC_UMOUNT2, VIGIL_SC_INIT_MODULE,
+  VIGIL_SC_FINIT_MODULE, VIGIL_SC_DELETE_MODULE, VIGIL_SC_MEMFD_CREATE, VIGIL_SC_DUP,
+  VIGIL_SC_DUP2, VIGIL_SC_DUP3, VIGIL_SC_UNSHARE, VIGIL_SC_SETNS, VIGIL_SC_BPF,
+  VIGIL_SC_USERFAULTFD, VIGIL_SC_KILL, VIGIL_SC_TKILL, VIGIL_SC_TGKILL, VIGIL_SC_CHDIR,
+  VIGIL_SC_FCHDIR, VIGIL_SC_PRCTL, VIGIL_SC_CAPSET, VIGIL_SC_IO_URING_SETUP,
+  VIGIL_SC_MAX,
+};
+
+#define VIGIL_SC_STRINGS 3
+#define VIGIL_SC_NO_STRING 0xff
 
 enum vigil_open_syscall {
   VIGIL_SYS_OPEN = 0,
@@ -97,6 +117,22 @@ struct vigil_open {
   __u16 path_len;     /* components of the opened file, from its struct file; 0 on failure */
   __u16 path_flags;
   __u16 reserved;
+};
+
+/* Any other traced syscall, at its exit: the six raw arguments, up to three of them copied as
+ * user strings (paths, names), and the task's capabilities after the call (identity syscalls
+ * change them). For capset, args[2..4] hold the requested effective, permitted and inheritable
+ * sets instead of the user pointers. */
+struct vigil_syscall {
+  struct vigil_header hdr;
+  __s64 ret;
+  __u64 args[6];
+  __u64 cap_effective;
+  __u64 cap_permitted;
+  __u16 syscall;                      /* enum vigil_syscall_id */
+  __u16 str_len[VIGIL_SC_STRINGS];    /* NUL-terminated strings follow, in this order */
+  __u8 str_arg[VIGIL_SC_STRINGS];     /* the argument each string came from, or 0xff */
+  __u8 reserved[5];
 };
 
 /* ---- the open filter (src/events/open_filter.h), filled by the sensor before attaching ---- */

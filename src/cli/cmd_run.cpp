@@ -86,6 +86,13 @@ int RunAgent(const AgentOptions& options) {
   sensor_options.opens = WantsOpens(rule_set.get());
   // Only opens some loaded rule could match leave the kernel; a capture keeps them all.
   if (rule_set) sensor_options.open_filter = rule_set->OpenFilterInUse();
+  // Other syscalls: those some rule matches (a capture records them all).
+  for (std::size_t t = 0; t < kEventTypeCount; ++t) {
+    auto type = static_cast<EventType>(t);
+    if (IsGenericSyscall(type) && (!rule_set || rule_set->EventTypesInUse().test(t))) {
+      sensor_options.syscalls.set(t);
+    }
+  }
   sensor_options.ring_buffer_bytes = options.ring_buffer_mb << 20;
   auto sensor = sensor::Sensor::Open(sensor_options);
   if (!sensor) {

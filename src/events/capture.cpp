@@ -174,6 +174,11 @@ std::string EncodeEvent(const Event& e) {
                             (e.exe_upper_layer ? 4 : 0) | (e.exe_from_memfd ? 8 : 0)));
   w.U32(static_cast<uint32_t>(e.env.size()));
   for (const auto& v : e.env) w.Str(v);
+  for (auto a : e.syscall_args) w.U64(a);
+  for (std::size_t i = 0; i < e.syscall_strings.size(); ++i) {
+    w.U8(static_cast<uint8_t>(e.syscall_string_arg[i]));
+    w.Str(e.syscall_strings[i]);
+  }
   return out;
 }
 
@@ -206,6 +211,14 @@ Status DecodeEvent(std::string_view payload, Event& e) {
   e.env.resize(nenv);
   for (auto& v : e.env) {
     if (!r.Str(v)) return Fail("event record too short");
+  }
+  for (auto& a : e.syscall_args) {
+    if (!r.U64(a)) return Fail("event record too short");
+  }
+  for (std::size_t i = 0; i < e.syscall_strings.size(); ++i) {
+    uint8_t arg = 0;
+    if (!r.U8(arg) || !r.Str(e.syscall_strings[i])) return Fail("event record too short");
+    e.syscall_string_arg[i] = static_cast<int8_t>(arg);
   }
   e.caps_known = facts & 1;
   e.exe_facts_known = facts & 2;

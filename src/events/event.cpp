@@ -37,6 +37,30 @@ std::optional<EventType> EventTypeFromName(std::string_view name) {
   return std::nullopt;
 }
 
+bool IsGenericSyscall(EventType t) {
+  switch (t) {
+    case EventType::kUnlink: case EventType::kUnlinkat: case EventType::kRename:
+    case EventType::kRenameat: case EventType::kRenameat2: case EventType::kMkdir:
+    case EventType::kMkdirat: case EventType::kRmdir: case EventType::kSymlink:
+    case EventType::kSymlinkat: case EventType::kLink: case EventType::kLinkat:
+    case EventType::kChmod: case EventType::kFchmod: case EventType::kFchmodat:
+    case EventType::kChown: case EventType::kFchown: case EventType::kLchown:
+    case EventType::kFchownat: case EventType::kSetuid: case EventType::kSetgid:
+    case EventType::kSetresuid: case EventType::kSetresgid: case EventType::kSetreuid:
+    case EventType::kSetregid: case EventType::kPtrace: case EventType::kMount:
+    case EventType::kUmount2: case EventType::kInitModule: case EventType::kFinitModule:
+    case EventType::kDeleteModule: case EventType::kMemfdCreate: case EventType::kDup:
+    case EventType::kDup2: case EventType::kDup3: case EventType::kUnshare:
+    case EventType::kSetns: case EventType::kBpf: case EventType::kUserfaultfd:
+    case EventType::kKill: case EventType::kTkill: case EventType::kTgkill:
+    case EventType::kChdir: case EventType::kFchdir: case EventType::kPrctl:
+    case EventType::kCapset: case EventType::kIoUringSetup:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool EventTypeProduced(EventType type) {
   // Keep in step with bpf/vigil.bpf.c and src/sensor/decode.cpp.
   switch (type) {
@@ -49,7 +73,7 @@ bool EventTypeProduced(EventType type) {
     case EventType::kCreat:
       return true;
     default:
-      return false;
+      return IsGenericSyscall(type);
   }
 }
 
@@ -78,6 +102,9 @@ void Event::Reset() {
   cap_effective = cap_permitted = 0;
   caps_known = exe_facts_known = exe_upper_layer = exe_from_memfd = false;
   env.clear();
+  syscall_args.fill(0);
+  for (auto& str : syscall_strings) str.clear();
+  syscall_string_arg = {-1, -1, -1};
   exit_code = 0;
   ret = 0;
   open_flags = open_mode = 0;

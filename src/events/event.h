@@ -3,6 +3,7 @@
 // the strings keep their capacity and decoding allocates nothing once warm.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,6 +44,9 @@ std::optional<EventType> EventTypeFromName(std::string_view name);
 bool EventTypeProduced(EventType type);
 // Any event type name Falco knows (every syscall, Falco's own events).
 bool IsKnownEventName(std::string_view name);
+
+// Events reported at a syscall's exit with its arguments (not the open family, not lifecycle).
+bool IsGenericSyscall(EventType t);
 
 inline bool IsOpenFamily(EventType t) {
   return t == EventType::kOpen || t == EventType::kOpenat || t == EventType::kOpenat2 ||
@@ -87,7 +91,13 @@ struct Event {
   // kProcExit
   int32_t exit_code = 0;
 
-  // open family
+  // other syscalls (unlink, rename, mkdir, setuid, ptrace, mount, ...): the raw arguments and
+  // up to three of them copied as strings (syscall_string_arg[i] says which argument, -1 none).
+  std::array<uint64_t, 6> syscall_args{};
+  std::array<std::string, 3> syscall_strings;
+  std::array<int8_t, 3> syscall_string_arg{-1, -1, -1};
+
+  // open family (and every syscall's result)
   int64_t ret = 0;           // fd or -errno
   uint32_t open_flags = 0;   // O_* as passed
   uint32_t open_mode = 0;

@@ -68,6 +68,9 @@ inline const FieldValue* Extract(EvalContext& ctx, const FieldRef& ref, std::siz
   return s.known ? &s.value : nullptr;
 }
 
+// Capability names of a mask, space separated, as thread.cap_* print them.
+std::string CapabilitiesText(uint64_t mask);
+
 // Text of an open's flags as Falco prints them: "O_WRONLY|O_CREAT|O_TRUNC".
 std::string OpenFlagsText(uint32_t flags);
 

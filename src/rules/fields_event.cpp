@@ -2,12 +2,14 @@
 #include <fcntl.h>
 
 #include <cstring>
+#include <map>
 #include <vector>
 
 #include <fmt/core.h>
 
 #include "common/clock.h"
 #include "rules/field_helpers.h"
+#include "rules/syscall_args.h"
 
 namespace vigil::rules {
 namespace {
@@ -15,7 +17,7 @@ namespace {
 using namespace field_helpers;
 
 bool IsOpen(Ctx& c) { return IsOpenFamily(c.event().type); }
-bool HasResult(Ctx& c) { return IsOpen(c); }
+bool HasResult(Ctx& c) { return IsOpen(c) || IsGenericSyscall(c.event().type); }
 
 bool OpenIsRead(uint32_t flags) {
   uint32_t access = flags & O_ACCMODE;
@@ -33,7 +35,16 @@ const std::vector<std::string_view>& ArgNames(EventType type) {
   static const std::vector<std::string_view> kNone;
   if (IsOpenFamily(type)) return kOpen;
   if (IsProcessImage(type)) return kExec;
-  return kNone;
+  static const auto kSyscalls = [] {
+    std::map<EventType, std::vector<std::string_view>> names;
+    for (std::size_t t = 0; t < kEventTypeCount; ++t) {
+      auto type = static_cast<EventType>(t);
+      for (const auto& a : SyscallArgs(type)) names[type].push_back(a.name);
+    }
+    return names;
+  }();
+  auto it = kSyscalls.find(type);
+  return it == kSyscalls.end() ? kNone : it->second;
 }
 
 // One argument of the event as text, or false when the event has no such argument.
@@ -47,6 +58,13 @@ bool Arg(Ctx& c, std::string_view name, FieldValue& o, std::string& s) {
     if (name == "flags") return Str(o, s = OpenFlagsText(e.open_flags));
     if (name == "mode") return Str(o, s = fmt::format("0{:o}", e.open_mode));
     if (name == "dirfd") return Str(o, s = std::to_string(e.dirfd));
+    return false;
+  }
+  if (IsGenericSyscall(e.type)) {
+    if (name == "res") return Str(o, s = std::to_string(e.ret));
+    for (const auto& a : SyscallArgs(e.type)) {
+      if (a.name == name) return RenderSyscallArg(e, c.process(), a, s) && Str(o, s);
+    }
     return false;
   }
   if (IsProcessImage(e.type)) {
@@ -145,7 +163,7 @@ const FieldDef kEventFields[] = {
      "All arguments of the event as text: name=value, space separated.",
      [](Ctx& c, const FieldArg&, FieldValue& o, std::string& s) {
        s.clear();
-       std::string value;
+       thread_local std::string value;
        for (auto name : ArgNames(c.event().type)) {
          FieldValue v;
          if (!Arg(c, name, v, value)) continue;

@@ -35,19 +35,8 @@ constexpr std::string_view kCapabilityNames[] = {
     "CAP_CHECKPOINT_RESTORE",
 };
 
-std::string CapabilitiesText(uint64_t mask) {
-  std::string out;
-  for (std::size_t bit = 0; bit < 64; ++bit) {
-    if (!(mask & (1ull << bit))) continue;
-    if (!out.empty()) out += ' ';
-    if (bit < std::size(kCapabilityNames)) {
-      out += kCapabilityNames[bit];
-    } else {
-      out += "CAP_" + std::to_string(bit);
-    }
-  }
-  return out;
-}
+
+
 
 const FieldDef kProcessFields[] = {
     {"proc.pid", FieldType::kInt64, FieldArgKind::kNone, true, "Process id (host pid namespace).",
@@ -198,5 +187,19 @@ const FieldDef kProcessFields[] = {
 }  // namespace
 
 std::span<const FieldDef> ProcessFields() { return kProcessFields; }
+
+std::string CapabilitiesText(uint64_t mask) {
+  std::string out;
+  for (std::size_t bit = 0; bit < 64; ++bit) {
+    if (!(mask & (1ull << bit))) continue;
+    if (!out.empty()) out += ' ';
+    if (bit < std::size(kCapabilityNames)) {
+      out += kCapabilityNames[bit];
+    } else {
+      out += "CAP_" + std::to_string(bit);
+    }
+  }
+  return out;
+}
 
 }  // namespace vigil::rules

@@ -68,6 +68,28 @@ void DetachedName(std::string_view components, std::string& out) {
   if (slash != std::string::npos) out.erase(0, slash + 1);
 }
 
+EventType SyscallType(uint16_t id) {
+  static const EventType kTypes[VIGIL_SC_MAX] = {
+      EventType::kUnknown,     EventType::kUnlink,      EventType::kUnlinkat,
+      EventType::kRename,      EventType::kRenameat,    EventType::kRenameat2,
+      EventType::kMkdir,       EventType::kMkdirat,     EventType::kRmdir,
+      EventType::kSymlink,     EventType::kSymlinkat,   EventType::kLink,
+      EventType::kLinkat,      EventType::kChmod,       EventType::kFchmod,
+      EventType::kFchmodat,    EventType::kChown,       EventType::kFchown,
+      EventType::kLchown,      EventType::kFchownat,    EventType::kSetuid,
+      EventType::kSetgid,      EventType::kSetresuid,   EventType::kSetresgid,
+      EventType::kSetreuid,    EventType::kSetregid,    EventType::kPtrace,
+      EventType::kMount,       EventType::kUmount2,     EventType::kInitModule,
+      EventType::kFinitModule, EventType::kDeleteModule, EventType::kMemfdCreate,
+      EventType::kDup,         EventType::kDup2,        EventType::kDup3,
+      EventType::kUnshare,     EventType::kSetns,       EventType::kBpf,
+      EventType::kUserfaultfd, EventType::kKill,        EventType::kTkill,
+      EventType::kTgkill,      EventType::kChdir,       EventType::kFchdir,
+      EventType::kPrctl,       EventType::kCapset,      EventType::kIoUringSetup,
+  };
+  return id < VIGIL_SC_MAX ? kTypes[id] : EventType::kUnknown;
+}
+
 EventType OpenType(uint16_t syscall) {
   switch (syscall) {
     case VIGIL_SYS_OPEN: return EventType::kOpen;
@@ -171,6 +193,27 @@ Status DecodeRecord(std::span<const uint8_t> record, int64_t offset, Event& e) {
       if (o.path_flags & VIGIL_PATH_RESOLVED) ComponentsToPath(path, e.path);
       if (o.path_flags & VIGIL_PATH_DETACHED) DetachedName(path, e.path);
       e.path_truncated = (o.path_flags & VIGIL_PATH_TRUNCATED) != 0;
+      return {};
+    }
+    case VIGIL_EV_SYSCALL: {
+      vigil_syscall x;
+      if (!Fixed(record, x)) return Fail("short syscall record");
+      e.type = SyscallType(x.syscall);
+      if (e.type == EventType::kUnknown) return Fail("syscall record with unknown id {}", x.syscall);
+      e.ret = x.ret;
+      for (std::size_t i = 0; i < 6; ++i) e.syscall_args[i] = x.args[i];
+      e.cap_effective = x.cap_effective;
+      e.cap_permitted = x.cap_permitted;
+      e.caps_known = true;
+      Cursor c(record, sizeof(x));
+      for (std::size_t i = 0; i < VIGIL_SC_STRINGS; ++i) {
+        std::string_view text;
+        if (!c.Take(x.str_len[i], text)) return Fail("syscall record lengths exceed the record");
+        if (x.str_arg[i] < 6) {
+          e.syscall_string_arg[i] = static_cast<int8_t>(x.str_arg[i]);
+          e.syscall_strings[i].assign(UntilNul(text));
+        }
+      }
       return {};
     }
     default:

@@ -45,6 +45,16 @@ bool Exists(const char* path) {
   return ::stat(path, &st) == 0;
 }
 
+// Whether this kernel has a given per-syscall exit tracepoint (a syscall may be absent: no
+// modules support, or an architecture without open/creat).
+bool HasSyscallExitTracepoint(std::string_view syscall) {
+  for (const char* root : {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"}) {
+    std::string path = std::string(root) + "/events/syscalls/sys_exit_" + std::string(syscall);
+    if (Exists(path.c_str())) return true;
+  }
+  return false;
+}
+
 // Per-syscall tracepoints are found through tracefs; a fresh host may not have it mounted.
 Status EnsureTracefs() {
   if (Exists("/sys/kernel/tracing/events") || Exists("/sys/kernel/debug/tracing/events")) return {};
@@ -228,14 +238,82 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
   while (ring < options.ring_buffer_bytes) ring <<= 1;
   bpf_map__set_max_entries(skel->maps.events, static_cast<uint32_t>(ring));
 
-  bpf_program* open_programs[] = {
-      skel->progs.vigil_exit_open,
-      skel->progs.vigil_exit_openat,
-      skel->progs.vigil_exit_openat2,
-      skel->progs.vigil_exit_creat,
+  const std::pair<std::string_view, bpf_program*> open_programs[] = {
+      {"open", skel->progs.vigil_exit_open},
+      {"openat", skel->progs.vigil_exit_openat},
+      {"openat2", skel->progs.vigil_exit_openat2},
+      {"creat", skel->progs.vigil_exit_creat},
   };
-  for (auto* prog : open_programs) {
-    bpf_program__set_autoload(prog, options.opens);
+  std::string missing;
+  std::string opens_attached;
+  for (const auto& [name, prog] : open_programs) {
+    bool present = HasSyscallExitTracepoint(name);
+    if (options.opens && !present) missing += " " + std::string(name);
+    bpf_program__set_autoload(prog, options.opens && present);
+    if (options.opens && present) opens_attached += " " + std::string(name);
+  }
+  const std::pair<EventType, bpf_program*> syscall_programs[] = {
+      {EventType::kUnlink, skel->progs.vigil_exit_unlink},
+      {EventType::kUnlinkat, skel->progs.vigil_exit_unlinkat},
+      {EventType::kRename, skel->progs.vigil_exit_rename},
+      {EventType::kRenameat, skel->progs.vigil_exit_renameat},
+      {EventType::kRenameat2, skel->progs.vigil_exit_renameat2},
+      {EventType::kMkdir, skel->progs.vigil_exit_mkdir},
+      {EventType::kMkdirat, skel->progs.vigil_exit_mkdirat},
+      {EventType::kRmdir, skel->progs.vigil_exit_rmdir},
+      {EventType::kSymlink, skel->progs.vigil_exit_symlink},
+      {EventType::kSymlinkat, skel->progs.vigil_exit_symlinkat},
+      {EventType::kLink, skel->progs.vigil_exit_link},
+      {EventType::kLinkat, skel->progs.vigil_exit_linkat},
+      {EventType::kChmod, skel->progs.vigil_exit_chmod},
+      {EventType::kFchmod, skel->progs.vigil_exit_fchmod},
+      {EventType::kFchmodat, skel->progs.vigil_exit_fchmodat},
+      {EventType::kChown, skel->progs.vigil_exit_chown},
+      {EventType::kFchown, skel->progs.vigil_exit_fchown},
+      {EventType::kLchown, skel->progs.vigil_exit_lchown},
+      {EventType::kFchownat, skel->progs.vigil_exit_fchownat},
+      {EventType::kSetuid, skel->progs.vigil_exit_setuid},
+      {EventType::kSetgid, skel->progs.vigil_exit_setgid},
+      {EventType::kSetresuid, skel->progs.vigil_exit_setresuid},
+      {EventType::kSetresgid, skel->progs.vigil_exit_setresgid},
+      {EventType::kSetreuid, skel->progs.vigil_exit_setreuid},
+      {EventType::kSetregid, skel->progs.vigil_exit_setregid},
+      {EventType::kPtrace, skel->progs.vigil_exit_ptrace},
+      {EventType::kMount, skel->progs.vigil_exit_mount},
+      {EventType::kUmount2, skel->progs.vigil_exit_umount2},
+      {EventType::kInitModule, skel->progs.vigil_exit_init_module},
+      {EventType::kFinitModule, skel->progs.vigil_exit_finit_module},
+      {EventType::kDeleteModule, skel->progs.vigil_exit_delete_module},
+      {EventType::kMemfdCreate, skel->progs.vigil_exit_memfd_create},
+      {EventType::kDup, skel->progs.vigil_exit_dup},
+      {EventType::kDup2, skel->progs.vigil_exit_dup2},
+      {EventType::kDup3, skel->progs.vigil_exit_dup3},
+      {EventType::kUnshare, skel->progs.vigil_exit_unshare},
+      {EventType::kSetns, skel->progs.vigil_exit_setns},
+      {EventType::kBpf, skel->progs.vigil_exit_bpf},
+      {EventType::kUserfaultfd, skel->progs.vigil_exit_userfaultfd},
+      {EventType::kKill, skel->progs.vigil_exit_kill},
+      {EventType::kTkill, skel->progs.vigil_exit_tkill},
+      {EventType::kTgkill, skel->progs.vigil_exit_tgkill},
+      {EventType::kChdir, skel->progs.vigil_exit_chdir},
+      {EventType::kFchdir, skel->progs.vigil_exit_fchdir},
+      {EventType::kPrctl, skel->progs.vigil_exit_prctl},
+      {EventType::kCapset, skel->progs.vigil_exit_capset},
+      {EventType::kIoUringSetup, skel->progs.vigil_exit_io_uring_setup},
+  };
+  std::string syscalls_attached;
+  for (const auto& [type, prog] : syscall_programs) {
+    bool wanted = options.syscalls.test(static_cast<std::size_t>(type));
+    if (wanted && !HasSyscallExitTracepoint(EventTypeName(type))) {
+      missing += " " + std::string(EventTypeName(type));
+      wanted = false;
+    }
+    bpf_program__set_autoload(prog, wanted);
+    if (wanted) syscalls_attached += " " + std::string(EventTypeName(type));
+  }
+  if (!missing.empty()) {
+    log::Warning("this kernel has no syscall tracepoint for{}: rules on those events cannot "
+                 "alert here", missing);
   }
   if (int err = vigil_bpf__load(skel); err != 0) {
     return Fail("load BPF programs: {} (run as root on a kernel with BPF and BTF; the libbpf "
@@ -249,10 +327,10 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
   if (!impl->ring) return Fail("open ring buffer: {}", ErrnoText(errno));
   impl->boot_to_wall = BootToWallOffsetNs();
   impl->attached = "sched_process_exec sched_process_fork sched_process_exit";
-  if (options.opens) {
-    impl->attached += " open openat openat2 creat (in-kernel filter: " +
-                      options.open_filter.Describe() + ")";
+  if (!opens_attached.empty()) {
+    impl->attached += opens_attached + " (in-kernel filter: " + options.open_filter.Describe() + ")";
   }
+  impl->attached += syscalls_attached;
   return std::unique_ptr<Sensor>(new Sensor(std::move(impl)));
 }
 

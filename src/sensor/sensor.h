@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <bitset>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -20,6 +21,8 @@ struct SensorOptions {
   // Attach the open family (open, openat, openat2, creat). Process lifecycle (exec, fork,
   // exit) is always attached: the process table needs it.
   bool opens = true;
+  // Other syscalls to trace (IsGenericSyscall types): only what some rule needs.
+  std::bitset<kEventTypeCount> syscalls;
   // Which opens leave the kernel (derived from the rules; everything by default).
   OpenFilter open_filter = OpenFilter::PassAll();
   std::size_t ring_buffer_bytes = 16u << 20;

@@ -110,6 +110,8 @@ const Process* ProcessTable::Apply(Event& event) {
   AssignContainer(p, event);
   if (IsProcessImage(event.type)) {
     ApplyImage(p, event);
+  } else if (IsGenericSyscall(event.type)) {
+    ApplySyscall(p, event);
   } else if (event.type == EventType::kProcExit) {
     p.exited = true;
     p.exit_ns = event.ts_ns;
@@ -122,6 +124,18 @@ const Process* ProcessTable::Apply(Event& event) {
     }
   }
   return &p;
+}
+
+void ProcessTable::ApplySyscall(Process& p, const Event& event) {
+  // Identity syscalls change capabilities; the record carries them as they are after the call.
+  if (event.caps_known) {
+    p.caps_known = true;
+    p.cap_effective = event.cap_effective;
+    p.cap_permitted = event.cap_permitted;
+  }
+  if (event.type == EventType::kChdir && event.ret == 0 && event.syscall_string_arg[0] == 0) {
+    p.cwd = AbsolutePath(p.cwd, event.syscall_strings[0]);
+  }
 }
 
 void ProcessTable::Sweep(uint64_t now_ns) {

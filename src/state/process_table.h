@@ -65,6 +65,7 @@ class ProcessTable {
   Process& Upsert(const Event& event);
   void ApplyImage(Process& p, const Event& event);
   void AssignContainer(Process& p, const Event& event);
+  void ApplySyscall(Process& p, const Event& event);
 
   std::unordered_map<uint32_t, Process> processes_;
   // cgroup id -> container id, learned from events that carried a cgroup path.

@@ -75,15 +75,27 @@ TEST(DefaultRulesTest, KernelSurfacesFromContainers) {
 TEST(DefaultRulesTest, MountOfKernelFileSystemInContainer) {
   RulesHarness h;
   ASSERT_TRUE(h.LoadDefault());
-  testing_support::ProcSpec mount;
-  mount.pid = 200;
-  mount.comm = "mount";
-  mount.args = {"mount", "-t", "cgroup", "-o", "memory", "cgroup", "/tmp/cg"};
-  auto m = h.Exec(mount);
+  auto mount = [&](uint32_t pid, const char* comm, const char* type, int64_t ret) {
+    h.Spawn(pid, comm, {comm});
+    Event e;
+    e.type = EventType::kMount;
+    e.pid = e.tid = pid;
+    e.ppid = 100;
+    e.comm = comm;
+    e.cgroup_id = 7;
+    e.ret = ret;
+    e.syscall_args = {0, 0, 0, 0, 0, 0};
+    e.syscall_strings = {std::string("cgroup"), std::string("/tmp/cg"), std::string(type)};
+    e.syscall_string_arg = {0, 1, 2};
+    return h.Evaluate(e);
+  };
+  auto m = mount(200, "mount", "cgroup", 0);
   ASSERT_EQ(m.size(), 1u);
   EXPECT_EQ(m[0].rule, "Mount of kernel file system in container");
-  mount.args = {"mount", "-t", "tmpfs", "tmpfs", "/mnt"};
-  EXPECT_TRUE(h.Exec(mount).empty());
+  EXPECT_THAT(m[0].output, testing::HasSubstr("type=cgroup dir=/tmp/cg result=SUCCESS"));
+  EXPECT_EQ(mount(201, "mount", "proc", -1).size(), 1u);  // an attempt counts
+  EXPECT_TRUE(mount(202, "mount", "tmpfs", 0).empty());
+  EXPECT_TRUE(mount(203, "runc:[2:INIT]", "proc", 0).empty());  // the runtime's set-up
 }
 
 TEST(DefaultRulesTest, CatShadowInContainerIsTheReferenceAlert) {
