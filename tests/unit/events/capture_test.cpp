@@ -42,6 +42,9 @@ class CaptureTest : public testing::Test {
     e.file_mode = 0100644;
     e.path_raw = "../etc/shadow";
     e.path = "/etc/shadow";
+    e.syscall_args = {1, 2, 3, 4, 5, 6};
+    e.syscall_strings[1] = "second";
+    e.syscall_string_arg[1] = 3;
     return e;
   }
 
@@ -135,6 +138,10 @@ TEST_F(CaptureTest, RoundTripsEventsContainersAndUsers) {
   EXPECT_EQ(e4.path_raw, expected.path_raw);
   EXPECT_EQ(e4.ts_ns, expected.ts_ns);
   EXPECT_EQ(e4.dirfd, -100);
+  EXPECT_EQ(e4.syscall_args, expected.syscall_args);
+  EXPECT_EQ(e4.syscall_strings[1], "second");
+  EXPECT_EQ(e4.syscall_string_arg[1], 3);
+  EXPECT_EQ(e4.syscall_string_arg[0], -1);
   EXPECT_EQ(e4.loginuid, kNoLoginUid);
   auto end = (*reader)->Next();
   ASSERT_TRUE(end);

@@ -127,6 +127,37 @@ TEST(DecodeTest, Exec) {
   EXPECT_EQ(e.env, (std::vector<std::string>{"PATH=/bin", "HOME=/root"}));
 }
 
+TEST(DecodeTest, Syscall) {
+  vigil_syscall x{};
+  x.hdr = Header(VIGIL_EV_SYSCALL);
+  x.ret = 0;
+  x.syscall = VIGIL_SC_RENAME;
+  x.args[0] = 0x1000;
+  x.args[1] = 0x2000;
+  x.cap_effective = 1ull << 21;
+  std::string old_path("a\0", 2), new_path("/tmp/b\0", 7);
+  x.str_len[0] = 2;
+  x.str_len[1] = 7;
+  x.str_arg[0] = 0;
+  x.str_arg[1] = 1;
+  x.str_arg[2] = VIGIL_SC_NO_STRING;
+  auto bytes = Record(x, old_path + new_path);
+  Event e;
+  ASSERT_TRUE(DecodeRecord(bytes, 0, e));
+  EXPECT_EQ(e.type, EventType::kRename);
+  EXPECT_EQ(e.syscall_strings[0], "a");
+  EXPECT_EQ(e.syscall_strings[1], "/tmp/b");
+  EXPECT_EQ(e.syscall_string_arg[1], 1);
+  EXPECT_EQ(e.syscall_string_arg[2], -1);
+  EXPECT_EQ(e.syscall_args[1], 0x2000u);
+  EXPECT_EQ(e.cap_effective, 1ull << 21);
+  x.syscall = 999;
+  EXPECT_FALSE(DecodeRecord(Record(x, old_path + new_path), 0, e));
+  x.syscall = VIGIL_SC_RENAME;
+  x.str_len[1] = 700;  // longer than the record
+  EXPECT_FALSE(DecodeRecord(Record(x, old_path + new_path), 0, e));
+}
+
 TEST(DecodeTest, RejectsInconsistentRecords) {
   Event e;
   std::vector<uint8_t> tiny(8, 0);
