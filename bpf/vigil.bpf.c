@@ -464,7 +464,67 @@ static __always_inline __u32 vigil_copy_string(struct vigil_scratch *scratch, __
   return n > 0 ? (__u32)n : 0;
 }
 
+#define VIGIL_S_IFMT 00170000
+#define VIGIL_S_IFSOCK 0140000
+#define VIGIL_S_IFDIR 0040000
+#define VIGIL_S_IFIFO 0010000
+#define VIGIL_S_IFREG 0100000
+#define VIGIL_AF_UNIX 1
+#define VIGIL_AF_INET 2
+#define VIGIL_AF_INET6 10
+
+/* What descriptor `fd` of the current task is, from its struct file and, for sockets, the
+ * addresses the kernel's struct sock holds. */
+static __always_inline void vigil_read_fd_info(struct task_struct *task, long fd,
+                                               struct vigil_fd_info *info) {
+  __builtin_memset(info, 0, sizeof(*info));
+  struct file *file = vigil_fd_file(task, fd);
+  if (!file) return;
+  umode_t mode = BPF_CORE_READ(file, f_inode, i_mode);
+  switch (mode & VIGIL_S_IFMT) {
+    case VIGIL_S_IFREG: info->kind = VIGIL_FD_FILE; return;
+    case VIGIL_S_IFDIR: info->kind = VIGIL_FD_DIRECTORY; return;
+    case VIGIL_S_IFIFO: info->kind = VIGIL_FD_PIPE; return;
+    case VIGIL_S_IFSOCK: break;
+    default: info->kind = VIGIL_FD_OTHER; return;
+  }
+  struct socket *sock = BPF_CORE_READ(file, private_data);
+  struct sock *sk = BPF_CORE_READ(sock, sk);
+  if (!sk) {
+    info->kind = VIGIL_FD_SOCKET_OTHER;
+    return;
+  }
+  __u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+  info->sock_type = BPF_CORE_READ(sk, sk_type);
+  info->protocol = BPF_CORE_READ(sk, sk_protocol);
+  if (family == VIGIL_AF_INET) {
+    info->kind = VIGIL_FD_IPV4;
+    __u32 local = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+    __u32 remote = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+    __builtin_memcpy(info->local_addr, &local, 4);
+    __builtin_memcpy(info->remote_addr, &remote, 4);
+  } else if (family == VIGIL_AF_INET6) {
+    info->kind = VIGIL_FD_IPV6;
+    BPF_CORE_READ_INTO(&info->local_addr, sk, __sk_common.skc_v6_rcv_saddr);
+    BPF_CORE_READ_INTO(&info->remote_addr, sk, __sk_common.skc_v6_daddr);
+  } else if (family == VIGIL_AF_UNIX) {
+    info->kind = VIGIL_FD_UNIX;
+    return;
+  } else {
+    info->kind = VIGIL_FD_SOCKET_OTHER;
+    return;
+  }
+  info->local_port = BPF_CORE_READ(sk, __sk_common.skc_num);
+  info->remote_port = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+}
+
+static __always_inline int vigil_syscall_exit_fd(long ret, __u16 id, __u32 strings, __u8 fd_arg);
+
 static __always_inline int vigil_syscall_exit(long ret, __u16 id, __u32 strings) {
+  return vigil_syscall_exit_fd(ret, id, strings, 0xff);
+}
+
+static __always_inline int vigil_syscall_exit_fd(long ret, __u16 id, __u32 strings, __u8 fd_arg) {
   if (vigil_skip_self()) return 0;
   struct vigil_scratch *scratch = vigil_get_scratch();
   if (!scratch) return 0;
@@ -483,7 +543,15 @@ static __always_inline int vigil_syscall_exit(long ret, __u16 id, __u32 strings)
   bpf_probe_read_kernel(&ev->cap_effective, sizeof(ev->cap_effective), &cred->cap_effective);
   bpf_probe_read_kernel(&ev->cap_permitted, sizeof(ev->cap_permitted), &cred->cap_permitted);
   ev->syscall = id;
+  ev->fd_arg = fd_arg;
   __builtin_memset(ev->reserved, 0, sizeof(ev->reserved));
+  if (fd_arg == VIGIL_FD_ARG_RET) {
+    vigil_read_fd_info(task, ret, &ev->fd);
+  } else if (fd_arg < 6) {
+    vigil_read_fd_info(task, (int)ev->args[fd_arg & 7], &ev->fd);
+  } else {
+    __builtin_memset(&ev->fd, 0, sizeof(ev->fd));
+  }
   __u32 off = sizeof(*ev);
   for (int i = 0; i < VIGIL_SC_STRINGS; i++) {
     __u32 arg = (strings >> (8 * i)) & 0xff;
@@ -493,6 +561,36 @@ static __always_inline int vigil_syscall_exit(long ret, __u16 id, __u32 strings)
       __u32 n = vigil_copy_string(scratch, off, ev->args[arg]);
       ev->str_len[i] = n;
       off += n;
+    }
+  }
+  /* The address the program passed, where the kernel's socket does not hold it: a unix
+   * socket's path (connect, bind) and the peer of a failed connect or an unconnected sendto. */
+  __u64 user_addr = 0;
+  if (id == VIGIL_SC_CONNECT || id == VIGIL_SC_BIND) user_addr = ev->args[1];
+  if (id == VIGIL_SC_SENDTO) user_addr = ev->args[4];
+  if (user_addr) {
+    __u8 kind = ev->fd.kind;
+    if (kind == VIGIL_FD_UNIX && id != VIGIL_SC_SENDTO && ev->str_len[0] == 0) {
+      /* struct sockaddr_un: sa_family_t, then the path (abstract names start with NUL). */
+      __u32 n = vigil_copy_string(scratch, off, user_addr + 2);
+      ev->str_arg[0] = 1;
+      ev->str_len[0] = n;
+      off += n;
+    } else if ((kind == VIGIL_FD_IPV4 || kind == VIGIL_FD_IPV6) && ev->fd.remote_port == 0 &&
+               id != VIGIL_SC_BIND) {
+      /* sockaddr_in / sockaddr_in6: family, port (network order), then the address. */
+      __u8 sa[24] = {};
+      bpf_probe_read_user(sa, sizeof(sa), (void *)user_addr);
+      __u16 family = sa[0] | (sa[1] << 8);
+      __u16 port = (sa[2] << 8) | sa[3];
+      if (family == VIGIL_AF_INET || family == VIGIL_AF_INET6) ev->fd.flags = VIGIL_FD_PEER_FROM_CALL;
+      if (family == VIGIL_AF_INET) {
+        ev->fd.remote_port = port;
+        __builtin_memcpy(ev->fd.remote_addr, &sa[4], 4);
+      } else if (family == VIGIL_AF_INET6) {
+        ev->fd.remote_port = port;
+        __builtin_memcpy(ev->fd.remote_addr, &sa[8], 16);
+      }
     }
   }
   if (id == VIGIL_SC_CAPSET && ret == 0) {
@@ -545,9 +643,26 @@ VIGIL_SYSCALL(init_module, VIGIL_SC_INIT_MODULE, VIGIL_STR1(2))
 VIGIL_SYSCALL(finit_module, VIGIL_SC_FINIT_MODULE, VIGIL_STR1(1))
 VIGIL_SYSCALL(delete_module, VIGIL_SC_DELETE_MODULE, VIGIL_STR1(0))
 VIGIL_SYSCALL(memfd_create, VIGIL_SC_MEMFD_CREATE, VIGIL_STR1(0))
-VIGIL_SYSCALL(dup, VIGIL_SC_DUP, VIGIL_NO_STR)
-VIGIL_SYSCALL(dup2, VIGIL_SC_DUP2, VIGIL_NO_STR)
-VIGIL_SYSCALL(dup3, VIGIL_SC_DUP3, VIGIL_NO_STR)
+#define VIGIL_SYSCALL_FD(name, id, fd_arg)                                   \
+  SEC("tracepoint/syscalls/sys_exit_" #name)                                \
+  int vigil_exit_##name(struct trace_event_raw_sys_exit *ctx) {              \
+    return vigil_syscall_exit_fd(ctx->ret, id, VIGIL_NO_STR, fd_arg);        \
+  }
+
+/* The descriptor a dup produced refers to the same file or socket as the original. */
+VIGIL_SYSCALL_FD(dup, VIGIL_SC_DUP, VIGIL_FD_ARG_RET)
+VIGIL_SYSCALL_FD(dup2, VIGIL_SC_DUP2, VIGIL_FD_ARG_RET)
+VIGIL_SYSCALL_FD(dup3, VIGIL_SC_DUP3, VIGIL_FD_ARG_RET)
+VIGIL_SYSCALL_FD(socket, VIGIL_SC_SOCKET, VIGIL_FD_ARG_RET)
+VIGIL_SYSCALL_FD(connect, VIGIL_SC_CONNECT, 0)
+VIGIL_SYSCALL_FD(accept, VIGIL_SC_ACCEPT, VIGIL_FD_ARG_RET)
+VIGIL_SYSCALL_FD(accept4, VIGIL_SC_ACCEPT4, VIGIL_FD_ARG_RET)
+VIGIL_SYSCALL_FD(bind, VIGIL_SC_BIND, 0)
+VIGIL_SYSCALL_FD(listen, VIGIL_SC_LISTEN, 0)
+VIGIL_SYSCALL_FD(sendto, VIGIL_SC_SENDTO, 0)
+VIGIL_SYSCALL_FD(recvfrom, VIGIL_SC_RECVFROM, 0)
+VIGIL_SYSCALL_FD(sendmsg, VIGIL_SC_SENDMSG, 0)
+VIGIL_SYSCALL_FD(recvmsg, VIGIL_SC_RECVMSG, 0)
 VIGIL_SYSCALL(unshare, VIGIL_SC_UNSHARE, VIGIL_NO_STR)
 VIGIL_SYSCALL(setns, VIGIL_SC_SETNS, VIGIL_NO_STR)
 VIGIL_SYSCALL(bpf, VIGIL_SC_BPF, VIGIL_NO_STR)

@@ -8,7 +8,7 @@
 #ifndef VIGIL_BPF_SHARED_EVENTS_H
 #define VIGIL_BPF_SHARED_EVENTS_H
 
-#define VIGIL_ABI_VERSION 2
+#define VIGIL_ABI_VERSION 3
 #define VIGIL_COMM_LEN 16
 #define VIGIL_ARGS_MAX 4096     /* bytes of argv kept per exec */
 #define VIGIL_PATH_BYTES 4096   /* bytes of path components kept per path */
@@ -37,11 +37,38 @@ enum vigil_syscall_id {
   VIGIL_SC_DUP2, VIGIL_SC_DUP3, VIGIL_SC_UNSHARE, VIGIL_SC_SETNS, VIGIL_SC_BPF,
   VIGIL_SC_USERFAULTFD, VIGIL_SC_KILL, VIGIL_SC_TKILL, VIGIL_SC_TGKILL, VIGIL_SC_CHDIR,
   VIGIL_SC_FCHDIR, VIGIL_SC_PRCTL, VIGIL_SC_CAPSET, VIGIL_SC_IO_URING_SETUP,
+  VIGIL_SC_SOCKET, VIGIL_SC_CONNECT, VIGIL_SC_ACCEPT, VIGIL_SC_ACCEPT4, VIGIL_SC_BIND,
+  VIGIL_SC_LISTEN, VIGIL_SC_SENDTO, VIGIL_SC_RECVFROM, VIGIL_SC_SENDMSG, VIGIL_SC_RECVMSG,
   VIGIL_SC_MAX,
 };
 
 #define VIGIL_SC_STRINGS 3
 #define VIGIL_SC_NO_STRING 0xff
+
+/* What a file descriptor refers to, read from the kernel's objects (not from what the program
+ * passed): for sockets the addresses the kernel holds for them. */
+enum vigil_fd_kind {
+  VIGIL_FD_NONE = 0, VIGIL_FD_FILE, VIGIL_FD_DIRECTORY, VIGIL_FD_IPV4, VIGIL_FD_IPV6,
+  VIGIL_FD_UNIX, VIGIL_FD_PIPE, VIGIL_FD_SOCKET_OTHER, VIGIL_FD_OTHER,
+};
+
+#define VIGIL_FD_ARG_RET 6 /* vigil_syscall.fd_arg: the descriptor is the return value */
+
+struct vigil_fd_info {
+  __u8 kind;       /* enum vigil_fd_kind */
+  __u8 sock_type;  /* SOCK_STREAM 1, SOCK_DGRAM 2, SOCK_RAW 3, ... */
+  __u16 protocol;  /* IPPROTO_TCP 6, IPPROTO_UDP 17, ... */
+  __u16 local_port;   /* host order */
+  __u16 remote_port;  /* host order */
+  __u8 local_addr[16];  /* IPv4 in the first 4 bytes */
+  __u8 remote_addr[16];
+  __u8 flags;      /* VIGIL_FD_PEER_FROM_CALL */
+  __u8 reserved;
+};
+
+/* The remote end was taken from the address the call passed (an unconnected socket's sendto,
+ * a connect that failed before the kernel recorded its peer), not from the socket. */
+#define VIGIL_FD_PEER_FROM_CALL 1
 
 enum vigil_open_syscall {
   VIGIL_SYS_OPEN = 0,
@@ -129,10 +156,12 @@ struct vigil_syscall {
   __u64 args[6];
   __u64 cap_effective;
   __u64 cap_permitted;
+  struct vigil_fd_info fd;            /* the descriptor the call is about, see fd_arg */
   __u16 syscall;                      /* enum vigil_syscall_id */
   __u16 str_len[VIGIL_SC_STRINGS];    /* NUL-terminated strings follow, in this order */
   __u8 str_arg[VIGIL_SC_STRINGS];     /* the argument each string came from, or 0xff */
-  __u8 reserved[5];
+  __u8 fd_arg;                        /* argument index of the descriptor, 6: the result, 0xff */
+  __u8 reserved[4];
 };
 
 /* ---- the open filter (src/events/open_filter.h), filled by the sensor before attaching ---- */

@@ -179,6 +179,16 @@ std::string EncodeEvent(const Event& e) {
     w.U8(static_cast<uint8_t>(e.syscall_string_arg[i]));
     w.Str(e.syscall_strings[i]);
   }
+  const auto& f = e.fd_info;
+  w.U8(static_cast<uint8_t>(f.kind));
+  w.U8(f.sock_type);
+  w.U16(f.protocol);
+  w.U16(f.local_port);
+  w.U16(f.remote_port);
+  for (auto b : f.local_addr) w.U8(b);
+  for (auto b : f.remote_addr) w.U8(b);
+  w.I64(f.fd);
+  w.U8(f.peer_from_call ? 1 : 0);
   return out;
 }
 
@@ -219,6 +229,20 @@ Status DecodeEvent(std::string_view payload, Event& e) {
     uint8_t arg = 0;
     if (!r.U8(arg) || !r.Str(e.syscall_strings[i])) return Fail("event record too short");
     e.syscall_string_arg[i] = static_cast<int8_t>(arg);
+  }
+  {
+    auto& f = e.fd_info;
+    uint8_t kind = 0;
+    bool fd_ok = r.U8(kind) && r.U8(f.sock_type) && r.U16(f.protocol) && r.U16(f.local_port) &&
+                 r.U16(f.remote_port);
+    for (auto& b : f.local_addr) fd_ok = fd_ok && r.U8(b);
+    for (auto& b : f.remote_addr) fd_ok = fd_ok && r.U8(b);
+    uint8_t fd_flags = 0;
+    fd_ok = fd_ok && r.I64(f.fd) && r.U8(fd_flags);
+    if (!fd_ok) return Fail("event record too short");
+    f.peer_from_call = fd_flags & 1;
+    if (kind > static_cast<uint8_t>(Event::FdInfo::Kind::kOther)) return Fail("bad descriptor kind");
+    f.kind = static_cast<Event::FdInfo::Kind>(kind);
   }
   e.caps_known = facts & 1;
   e.exe_facts_known = facts & 2;

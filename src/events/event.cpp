@@ -54,7 +54,10 @@ bool IsGenericSyscall(EventType t) {
     case EventType::kSetns: case EventType::kBpf: case EventType::kUserfaultfd:
     case EventType::kKill: case EventType::kTkill: case EventType::kTgkill:
     case EventType::kChdir: case EventType::kFchdir: case EventType::kPrctl:
-    case EventType::kCapset: case EventType::kIoUringSetup:
+    case EventType::kCapset: case EventType::kIoUringSetup: case EventType::kSocket:
+    case EventType::kConnect: case EventType::kAccept: case EventType::kAccept4:
+    case EventType::kBind: case EventType::kListen: case EventType::kSendto:
+    case EventType::kRecvfrom: case EventType::kSendmsg: case EventType::kRecvmsg:
       return true;
     default:
       return false;
@@ -105,6 +108,7 @@ void Event::Reset() {
   syscall_args.fill(0);
   for (auto& str : syscall_strings) str.clear();
   syscall_string_arg = {-1, -1, -1};
+  fd_info = FdInfo();
   exit_code = 0;
   ret = 0;
   open_flags = open_mode = 0;

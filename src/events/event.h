@@ -97,6 +97,25 @@ struct Event {
   std::array<std::string, 3> syscall_strings;
   std::array<int8_t, 3> syscall_string_arg{-1, -1, -1};
 
+  // The descriptor a syscall is about (network syscalls, dup), as the kernel's objects describe
+  // it: its kind and, for sockets, protocol and both ends.
+  struct FdInfo {
+    enum class Kind : uint8_t { kNone, kFile, kDirectory, kIpv4, kIpv6, kUnix, kPipe,
+                                kSocketOther, kOther };
+    Kind kind = Kind::kNone;
+    uint8_t sock_type = 0;   // SOCK_STREAM 1, SOCK_DGRAM 2, SOCK_RAW 3
+    uint16_t protocol = 0;   // IPPROTO_*
+    uint16_t local_port = 0;
+    uint16_t remote_port = 0;
+    std::array<uint8_t, 16> local_addr{};
+    std::array<uint8_t, 16> remote_addr{};
+    int64_t fd = -1;         // the descriptor number
+    // The remote end came from the call's address argument, not the socket (the socket is not
+    // connected: an unconnected UDP sendto, a connect that failed early).
+    bool peer_from_call = false;
+  };
+  FdInfo fd_info;
+
   // open family (and every syscall's result)
   int64_t ret = 0;           // fd or -errno
   uint32_t open_flags = 0;   // O_* as passed

@@ -279,9 +279,9 @@ class CheckFilter final : public Filter {
   CheckFilter(std::unique_ptr<ValueSource> source, TestPtr test)
       : source_(std::move(source)), test_(std::move(test)) {}
   bool Eval(EvalContext& ctx) const override {
-    if (source_->any_ancestor()) {
-      if (!test_) return source_->AnyAncestor(ctx, [](const FieldValue&) { return true; });
-      return source_->AnyAncestor(ctx, [&](const FieldValue& v) { return test_->Holds(ctx, v); });
+    if (source_->multi_value()) {
+      if (!test_) return source_->AnyValue(ctx, [](const FieldValue&) { return true; });
+      return source_->AnyValue(ctx, [&](const FieldValue& v) { return test_->Holds(ctx, v); });
     }
     const FieldValue* v = source_->Get(ctx);
     if (!v) return false;
@@ -514,13 +514,13 @@ class Compiler {
     source->type = ref->def->type;
     source->text = ref->text;
     source->slot = slots_.Intern(ref->text);
-    if (ref->any_ancestor) source->iter_slot = slots_.Intern(ref->text + "#ancestors");
+    if (ref->multi_value) source->iter_slot = slots_.Intern(ref->text + "#ancestors");
     source->ref = std::move(*ref);
     // Transformers apply innermost first.
     for (auto t = operand.transformers.rbegin(); t != operand.transformers.rend(); ++t) {
       Transformer kind;
       ParseTransformer(*t, kind);
-      if (source->any_ancestor()) {
+      if (source->multi_value()) {
         Error(operand.location, fmt::format("{}() needs a single value: give '{}' an index",
                                             *t, source->text));
         return nullptr;
@@ -596,7 +596,7 @@ class Compiler {
         ok = false;
         return nullptr;
       }
-      if (other->any_ancestor()) return fail("val() needs a single value: give the field an index");
+      if (other->multi_value()) return fail("val() needs a single value: give the field an index");
       bool comparable = other->type == type ||
                         ((type == FieldType::kInt64 || type == FieldType::kUint64) &&
                          (other->type == FieldType::kInt64 || other->type == FieldType::kUint64));

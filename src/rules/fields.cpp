@@ -78,6 +78,7 @@ Result<FieldRef> ResolveField(std::string_view text) {
     case FieldArgKind::kNone:
       if (has_bracket) return Fail("field '{}' takes no argument", def->name);
       ref.text = std::string(def->name);
+      ref.multi_value = def->either_end;
       break;
     case FieldArgKind::kIndex:
     case FieldArgKind::kOptionalIndex: {
@@ -85,7 +86,7 @@ Result<FieldRef> ResolveField(std::string_view text) {
         if (def->arg_kind == FieldArgKind::kIndex) {
           return Fail("field '{}' needs an index, e.g. {}[1]", def->name, def->name);
         }
-        ref.any_ancestor = true;
+        ref.multi_value = true;
         ref.text = std::string(def->name);
         break;
       }

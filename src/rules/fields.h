@@ -39,6 +39,7 @@ struct FieldDef {
   bool produced;  // false: vigil cannot supply this data yet; it always reads as unknown
   std::string_view description;
   Extractor extract;
+  bool either_end = false;  // a socket field matching the local or the remote end (fd.ip)
 };
 
 std::span<const FieldDef> AllFields();
@@ -49,7 +50,10 @@ struct FieldRef {
   const FieldDef* def = nullptr;
   FieldArg arg;
   std::string text;         // canonical spelling: "proc.aname[2]", "container.label[app]"
-  bool any_ancestor = false;  // kOptionalIndex written without an index
+  // The field has several values for one event (proc.aname without an index: every ancestor;
+  // fd.ip: both ends): a check holds when it holds for one of them. The extractor is called
+  // with arg.index 1, 2, ... until it returns false.
+  bool multi_value = false;
 };
 
 // Resolves "proc.name", "proc.aname[2]", "container.label.app". The error names what is wrong.

@@ -49,8 +49,8 @@ std::optional<OutputFormat> OutputFormat::Parse(const std::shared_ptr<const Sour
       i = end;
       continue;
     }
-    if (ref->any_ancestor) {  // one value to print: the parent's
-      ref->any_ancestor = false;
+    if (ref->multi_value) {  // one value to print: the first (the parent, the local end)
+      ref->multi_value = false;
       ref->arg.index = 1;
       ref->arg.present = true;
     }

@@ -1,6 +1,7 @@
 #include "rules/syscall_args.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 
 #include <map>
 #include <vector>
@@ -9,6 +10,7 @@
 
 #include "common/paths.h"
 #include "rules/fields.h"
+#include "rules/socket_ends.h"
 
 namespace vigil::rules {
 namespace {
@@ -86,6 +88,20 @@ const std::map<EventType, std::vector<SyscallArg>>& Table() {
                             {"cap_permitted", 3, K::kCapabilities, -1},
                             {"cap_inheritable", 4, K::kCapabilities, -1}}},
       {EventType::kIoUringSetup, {{"entries", 0, K::kUint, -1}}},
+      {EventType::kSocket, {{"domain", 0, K::kSocketDomain, -1}, {"type", 1, K::kSocketType, -1},
+                            {"proto", 2, K::kInt, -1}}},
+      {EventType::kConnect, {{"fd", 0, K::kInt, -1}, {"tuple", 1, K::kSocketTuple, -1}}},
+      {EventType::kAccept, {{"fd", 0, K::kInt, -1}, {"tuple", 1, K::kSocketTuple, -1}}},
+      {EventType::kAccept4, {{"fd", 0, K::kInt, -1}, {"tuple", 1, K::kSocketTuple, -1},
+                             {"flags", 3, K::kUint, -1}}},
+      {EventType::kBind, {{"fd", 0, K::kInt, -1}, {"addr", 1, K::kSocketTuple, -1}}},
+      {EventType::kListen, {{"fd", 0, K::kInt, -1}, {"backlog", 1, K::kInt, -1}}},
+      {EventType::kSendto, {{"fd", 0, K::kInt, -1}, {"size", 2, K::kUint, -1},
+                            {"tuple", 4, K::kSocketTuple, -1}}},
+      {EventType::kRecvfrom, {{"fd", 0, K::kInt, -1}, {"size", 2, K::kUint, -1},
+                              {"tuple", 4, K::kSocketTuple, -1}}},
+      {EventType::kSendmsg, {{"fd", 0, K::kInt, -1}, {"tuple", 1, K::kSocketTuple, -1}}},
+      {EventType::kRecvmsg, {{"fd", 0, K::kInt, -1}, {"tuple", 1, K::kSocketTuple, -1}}},
   };
   return table;
 }
@@ -168,6 +184,16 @@ constexpr std::pair<uint64_t, std::string_view> kSignals[] = {
     {17, "SIGCHLD"}, {18, "SIGCONT"}, {19, "SIGSTOP"}, {20, "SIGTSTP"},
 };
 
+constexpr std::pair<uint64_t, std::string_view> kSocketDomains[] = {
+    {1, "AF_UNIX"},  {2, "AF_INET"},     {10, "AF_INET6"}, {16, "AF_NETLINK"},
+    {17, "AF_PACKET"}, {40, "AF_VSOCK"}, {44, "AF_XDP"},
+};
+
+constexpr std::pair<uint64_t, std::string_view> kSocketTypes[] = {
+    {1, "SOCK_STREAM"}, {2, "SOCK_DGRAM"}, {3, "SOCK_RAW"}, {4, "SOCK_RDM"},
+    {5, "SOCK_SEQPACKET"}, {6, "SOCK_DCCP"}, {10, "SOCK_PACKET"},
+};
+
 }  // namespace
 
 std::span<const SyscallArg> SyscallArgs(EventType type) {
@@ -239,6 +265,21 @@ bool RenderSyscallArg(const Event& e, const Process* process, const SyscallArg& 
       if (e.type != EventType::kCapset || e.ret != 0) return false;
       out = CapabilitiesText(raw);
       return true;
+    case K::kSocketDomain: {
+      auto name = Named(raw, kSocketDomains);
+      out = name.empty() ? std::to_string(raw) : std::string(name);
+      return true;
+    }
+    case K::kSocketType: {
+      auto name = Named(raw & 0xf, kSocketTypes);
+      out = name.empty() ? std::to_string(raw & 0xf) : std::string(name);
+      if (raw & SOCK_NONBLOCK) out += "|SOCK_NONBLOCK";
+      if (raw & SOCK_CLOEXEC) out += "|SOCK_CLOEXEC";
+      return true;
+    }
+    case K::kSocketTuple:
+      out = SocketName(e);
+      return !out.empty();
   }
   return false;
 }

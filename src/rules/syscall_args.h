@@ -24,6 +24,9 @@ enum class SyscallArgKind : uint8_t {
   kBpfCommand,
   kSignal,
   kCapabilities,
+  kSocketDomain,  // AF_INET, AF_UNIX, ...
+  kSocketType,    // SOCK_STREAM|SOCK_CLOEXEC, ...
+  kSocketTuple,   // the socket's ends from the kernel (fd.name's text), not the raw argument
 };
 
 struct SyscallArg {

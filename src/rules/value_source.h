@@ -18,19 +18,19 @@ struct ValueSource {
   Transformer transform = Transformer::kToLower;
   FieldType type = FieldType::kString;
   std::size_t slot = 0;       // cache of this value
-  std::size_t iter_slot = 0;  // scratch for iterating ancestors (ref.any_ancestor)
+  std::size_t iter_slot = 0;  // scratch for iterating the values (ref.multi_value)
   std::string text;
 
   bool leaf() const { return inner == nullptr; }
-  bool any_ancestor() const { return leaf() && ref.any_ancestor; }
+  bool multi_value() const { return leaf() && ref.multi_value; }
 
   // This event's value (cached), or null when unknown.
   const FieldValue* Get(EvalContext& ctx) const;
 
-  // For proc.aname-style fields written without an index: true when `test` holds for some
-  // ancestor's value (parent first).
+  // For multi-valued fields (proc.aname without an index, fd.ip): true when `test` holds for
+  // one of the values (an ancestor's, parent first; either end of a socket).
   template <class Test>
-  bool AnyAncestor(EvalContext& ctx, Test&& test) const {
+  bool AnyValue(EvalContext& ctx, Test&& test) const {
     FieldArg arg = ref.arg;
     std::string& scratch = ctx.slot(iter_slot).scratch;
     for (int generation = 1; generation <= kMaxAncestors; ++generation) {

@@ -2,6 +2,7 @@
 
 #include <linux/types.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "common/strings.h"
@@ -86,6 +87,10 @@ EventType SyscallType(uint16_t id) {
       EventType::kUserfaultfd, EventType::kKill,        EventType::kTkill,
       EventType::kTgkill,      EventType::kChdir,       EventType::kFchdir,
       EventType::kPrctl,       EventType::kCapset,      EventType::kIoUringSetup,
+      EventType::kSocket,      EventType::kConnect,     EventType::kAccept,
+      EventType::kAccept4,     EventType::kBind,        EventType::kListen,
+      EventType::kSendto,      EventType::kRecvfrom,    EventType::kSendmsg,
+      EventType::kRecvmsg,
   };
   return id < VIGIL_SC_MAX ? kTypes[id] : EventType::kUnknown;
 }
@@ -116,6 +121,34 @@ void ComponentsToPath(std::string_view components, std::string& out) {
     end = start - 1;
   }
   if (out.empty()) out = "/";
+}
+
+namespace {
+
+bool IsV4Mapped(const std::array<uint8_t, 16>& a) {
+  static constexpr uint8_t kPrefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  return std::memcmp(a.data(), kPrefix, sizeof(kPrefix)) == 0;
+}
+
+bool IsUnspecified(const std::array<uint8_t, 16>& a) {
+  return std::all_of(a.begin(), a.end(), [](uint8_t b) { return b == 0; });
+}
+
+}  // namespace
+
+// A dual-stack IPv6 socket talking IPv4 (::ffff:a.b.c.d at both ends, or at the peer of a
+// socket bound to ::) is an IPv4 connection, as Falco reports it: rules compare with IPv4.
+void UnmapIpv4(Event::FdInfo& f) {
+  if (f.kind != Event::FdInfo::Kind::kIpv6 || !IsV4Mapped(f.remote_addr)) return;
+  if (!IsV4Mapped(f.local_addr) && !IsUnspecified(f.local_addr)) return;
+  auto unmap = [](std::array<uint8_t, 16>& a) {
+    std::array<uint8_t, 16> v4{};
+    if (IsV4Mapped(a)) std::copy(a.begin() + 12, a.end(), v4.begin());
+    a = v4;
+  };
+  unmap(f.local_addr);
+  unmap(f.remote_addr);
+  f.kind = Event::FdInfo::Kind::kIpv4;
 }
 
 Status DecodeRecord(std::span<const uint8_t> record, int64_t offset, Event& e) {
@@ -205,6 +238,20 @@ Status DecodeRecord(std::span<const uint8_t> record, int64_t offset, Event& e) {
       e.cap_effective = x.cap_effective;
       e.cap_permitted = x.cap_permitted;
       e.caps_known = true;
+      if (x.fd_arg <= VIGIL_FD_ARG_RET && x.fd.kind != VIGIL_FD_NONE &&
+          x.fd.kind <= VIGIL_FD_OTHER) {
+        auto& f = e.fd_info;
+        f.kind = static_cast<Event::FdInfo::Kind>(x.fd.kind);
+        f.sock_type = x.fd.sock_type;
+        f.protocol = x.fd.protocol;
+        f.local_port = x.fd.local_port;
+        f.remote_port = x.fd.remote_port;
+        std::memcpy(f.local_addr.data(), x.fd.local_addr, 16);
+        std::memcpy(f.remote_addr.data(), x.fd.remote_addr, 16);
+        f.peer_from_call = (x.fd.flags & VIGIL_FD_PEER_FROM_CALL) != 0;
+        f.fd = x.fd_arg == VIGIL_FD_ARG_RET ? x.ret : static_cast<int32_t>(x.args[x.fd_arg]);
+        UnmapIpv4(f);
+      }
       Cursor c(record, sizeof(x));
       for (std::size_t i = 0; i < VIGIL_SC_STRINGS; ++i) {
         std::string_view text;

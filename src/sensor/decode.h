@@ -14,6 +14,9 @@ namespace vigil::sensor {
 
 Status DecodeRecord(std::span<const uint8_t> record, int64_t boot_to_wall_ns, Event& out);
 
+// A dual-stack IPv6 socket carrying IPv4 (::ffff:a.b.c.d) becomes the IPv4 socket it is.
+void UnmapIpv4(Event::FdInfo& fd);
+
 // "shadow\0etc\0" (leaf first) -> "/etc/shadow"; empty -> "/".
 void ComponentsToPath(std::string_view components, std::string& out);
 

@@ -300,6 +300,16 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
       {EventType::kPrctl, skel->progs.vigil_exit_prctl},
       {EventType::kCapset, skel->progs.vigil_exit_capset},
       {EventType::kIoUringSetup, skel->progs.vigil_exit_io_uring_setup},
+      {EventType::kSocket, skel->progs.vigil_exit_socket},
+      {EventType::kConnect, skel->progs.vigil_exit_connect},
+      {EventType::kAccept, skel->progs.vigil_exit_accept},
+      {EventType::kAccept4, skel->progs.vigil_exit_accept4},
+      {EventType::kBind, skel->progs.vigil_exit_bind},
+      {EventType::kListen, skel->progs.vigil_exit_listen},
+      {EventType::kSendto, skel->progs.vigil_exit_sendto},
+      {EventType::kRecvfrom, skel->progs.vigil_exit_recvfrom},
+      {EventType::kSendmsg, skel->progs.vigil_exit_sendmsg},
+      {EventType::kRecvmsg, skel->progs.vigil_exit_recvmsg},
   };
   std::string syscalls_attached;
   for (const auto& [type, prog] : syscall_programs) {

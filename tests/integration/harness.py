@@ -111,9 +111,11 @@ class Agent:
                 self._ready.set()
 
     def wait_ready(self, timeout=60):
-        if not self._ready.wait(timeout):
-            self.stop()
-            raise AssertionError("vigil did not become ready:\n" + "\n".join(self.stderr))
+        deadline = time.time() + timeout
+        while not self._ready.wait(0.1):
+            if self.proc.poll() is not None or time.time() > deadline:
+                self.stop()
+                raise AssertionError("vigil did not become ready:\n" + "\n".join(self.stderr))
 
     def alerts(self):
         with self._lock:

@@ -97,7 +97,9 @@ class CliTest(unittest.TestCase):
         self.assertEqual(by_name["proc.apid"]["arg"], "optional-index")
         self.assertEqual(by_name["container.label"]["arg"], "key")
         self.assertTrue(by_name["fd.name"]["produced"])
-        self.assertFalse(by_name["fd.sip"]["produced"])
+        self.assertTrue(by_name["fd.sip"]["produced"])
+        self.assertEqual(by_name["fd.sip"]["type"], "ipaddr")
+        self.assertFalse(by_name["fd.sip.name"]["produced"])
         self.assertIn("fd.name", vigil("rules", "fields").stdout)
 
 

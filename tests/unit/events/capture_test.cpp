@@ -148,6 +148,47 @@ TEST_F(CaptureTest, RoundTripsEventsContainersAndUsers) {
   EXPECT_FALSE(*end);
 }
 
+TEST_F(CaptureTest, RoundTripsSocketDescriptors) {
+  Event connect;
+  connect.type = EventType::kConnect;
+  connect.pid = 9;
+  connect.ret = -115;
+  auto& f = connect.fd_info;
+  f.kind = Event::FdInfo::Kind::kIpv6;
+  f.sock_type = 1;
+  f.protocol = 6;
+  f.local_port = 50000;
+  f.remote_port = 443;
+  f.local_addr[15] = 1;
+  f.remote_addr[0] = 0x20;
+  f.fd = 5;
+  f.peer_from_call = true;
+  connect.syscall_strings[0] = "/run/x.sock";
+  connect.syscall_string_arg[0] = 1;
+  {
+    auto writer = CaptureWriter::Create(path_);
+    ASSERT_TRUE(writer) << writer.error().message;
+    ASSERT_TRUE((*writer)->Write(connect));
+    ASSERT_TRUE((*writer)->Finish());
+  }
+  auto reader = CaptureReader::Open(path_);
+  ASSERT_TRUE(reader) << reader.error().message;
+  auto r = (*reader)->Next();
+  ASSERT_TRUE(r && *r);
+  const auto& e = std::get<Event>(**r);
+  EXPECT_EQ(e.type, EventType::kConnect);
+  EXPECT_EQ(e.fd_info.kind, Event::FdInfo::Kind::kIpv6);
+  EXPECT_EQ(e.fd_info.sock_type, 1);
+  EXPECT_EQ(e.fd_info.protocol, 6);
+  EXPECT_EQ(e.fd_info.local_port, 50000);
+  EXPECT_EQ(e.fd_info.remote_port, 443);
+  EXPECT_EQ(e.fd_info.local_addr, f.local_addr);
+  EXPECT_EQ(e.fd_info.remote_addr, f.remote_addr);
+  EXPECT_EQ(e.fd_info.fd, 5);
+  EXPECT_TRUE(e.fd_info.peer_from_call);
+  EXPECT_EQ(e.syscall_strings[0], "/run/x.sock");
+}
+
 TEST_F(CaptureTest, TruncatedCaptureIsRejected) {
   {
     auto writer = CaptureWriter::Create(path_);

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -148,6 +149,29 @@ class RulesHarness {
     if (ret >= 0) {
       e.path = path;
       e.file_mode = file_mode;
+    }
+    return Evaluate(e);
+  }
+
+  // A syscall of `pid` about the descriptor `fd` (network calls, dup): as the sensor decodes it.
+  std::vector<Matched> FdCall(uint32_t pid, EventType type, const Event::FdInfo& fd,
+                              int64_t ret = 0, std::array<uint64_t, 6> args = {},
+                              std::string unix_path = "") {
+    Event e;
+    e.type = type;
+    e.pid = e.tid = pid;
+    const Process* p = processes_.Find(pid);
+    e.ppid = p ? p->ppid : 1;
+    e.uid = p ? p->uid : 0;
+    e.cgroup_id = p ? p->cgroup_id : 0;
+    e.comm = p ? p->comm : "";
+    e.ts_ns = 1'700'000'000'000'000'000ull;
+    e.ret = ret;
+    e.syscall_args = args;
+    e.fd_info = fd;
+    if (!unix_path.empty()) {
+      e.syscall_strings[0] = std::move(unix_path);
+      e.syscall_string_arg[0] = 1;
     }
     return Evaluate(e);
   }

@@ -158,6 +158,81 @@ TEST(DecodeTest, Syscall) {
   EXPECT_FALSE(DecodeRecord(Record(x, old_path + new_path), 0, e));
 }
 
+TEST(DecodeTest, SocketCallCarriesTheDescriptorFromTheKernel) {
+  vigil_syscall x{};
+  x.hdr = Header(VIGIL_EV_SYSCALL);
+  x.syscall = VIGIL_SC_CONNECT;
+  x.ret = -115;  // EINPROGRESS
+  x.args[0] = 4;
+  x.fd_arg = 0;
+  x.fd.kind = VIGIL_FD_IPV4;
+  x.fd.sock_type = 1;
+  x.fd.protocol = 6;
+  x.fd.local_port = 43210;
+  x.fd.remote_port = 6443;
+  const uint8_t local[4] = {172, 17, 0, 2}, remote[4] = {10, 96, 0, 1};
+  std::memcpy(x.fd.local_addr, local, 4);
+  std::memcpy(x.fd.remote_addr, remote, 4);
+  x.str_arg[0] = x.str_arg[1] = x.str_arg[2] = VIGIL_SC_NO_STRING;
+  Event e;
+  ASSERT_TRUE(DecodeRecord(Record(x, ""), 0, e));
+  EXPECT_EQ(e.type, EventType::kConnect);
+  EXPECT_EQ(e.fd_info.kind, Event::FdInfo::Kind::kIpv4);
+  EXPECT_EQ(e.fd_info.fd, 4);
+  EXPECT_EQ(e.fd_info.remote_port, 6443);
+  EXPECT_EQ(e.fd_info.local_addr[0], 172);
+  EXPECT_EQ(e.fd_info.remote_addr[3], 1);
+  EXPECT_FALSE(e.fd_info.peer_from_call);
+  x.fd.flags = VIGIL_FD_PEER_FROM_CALL;
+  e.Reset();
+  ASSERT_TRUE(DecodeRecord(Record(x, ""), 0, e));
+  EXPECT_TRUE(e.fd_info.peer_from_call);
+  // accept: the descriptor is the result.
+  x.syscall = VIGIL_SC_ACCEPT4;
+  x.fd_arg = VIGIL_FD_ARG_RET;
+  x.ret = 9;
+  e.Reset();
+  ASSERT_TRUE(DecodeRecord(Record(x, ""), 0, e));
+  EXPECT_EQ(e.fd_info.fd, 9);
+  // No descriptor, or an unknown kind: nothing claimed.
+  x.fd_arg = VIGIL_SC_NO_STRING;
+  e.Reset();
+  ASSERT_TRUE(DecodeRecord(Record(x, ""), 0, e));
+  EXPECT_EQ(e.fd_info.kind, Event::FdInfo::Kind::kNone);
+  x.fd_arg = 0;
+  x.fd.kind = 200;
+  e.Reset();
+  ASSERT_TRUE(DecodeRecord(Record(x, ""), 0, e));
+  EXPECT_EQ(e.fd_info.kind, Event::FdInfo::Kind::kNone);
+}
+
+TEST(DecodeTest, DualStackSocketsCarryingIpv4AreIpv4) {
+  Event::FdInfo f;
+  f.kind = Event::FdInfo::Kind::kIpv6;
+  f.local_addr = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1};
+  f.remote_addr = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 9};
+  UnmapIpv4(f);
+  EXPECT_EQ(f.kind, Event::FdInfo::Kind::kIpv4);
+  EXPECT_EQ(f.local_addr, (std::array<uint8_t, 16>{127, 0, 0, 1}));
+  EXPECT_EQ(f.remote_addr, (std::array<uint8_t, 16>{10, 0, 0, 9}));
+  // Bound to :: and talking to a mapped peer: IPv4 too.
+  f.kind = Event::FdInfo::Kind::kIpv6;
+  f.local_addr = {};
+  f.remote_addr = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 9};
+  UnmapIpv4(f);
+  EXPECT_EQ(f.kind, Event::FdInfo::Kind::kIpv4);
+  // Real IPv6, and a listening socket on ::, stay IPv6.
+  f.kind = Event::FdInfo::Kind::kIpv6;
+  f.local_addr = {0x20, 0x01, 0x0d, 0xb8};
+  f.remote_addr = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 9};
+  UnmapIpv4(f);
+  EXPECT_EQ(f.kind, Event::FdInfo::Kind::kIpv6);
+  f.local_addr = {};
+  f.remote_addr = {};
+  UnmapIpv4(f);
+  EXPECT_EQ(f.kind, Event::FdInfo::Kind::kIpv6);
+}
+
 TEST(DecodeTest, RejectsInconsistentRecords) {
   Event e;
   std::vector<uint8_t> tiny(8, 0);

@@ -1,0 +1,163 @@
+"""Network syscalls on a real kernel: both ends of TCP connections as the kernel's sockets hold
+them (connect and accept, in a container on its loopback), a unix socket's path, the peer of an
+unconnected UDP sendto, IPv6, and the built-in reverse-shell rule on `nc -e /bin/sh`."""
+import os
+import socket
+import tempfile
+import threading
+import unittest
+
+import harness
+from harness import field
+
+NETWORK_RULES = """
+- rule: Test connect
+  desc: t
+  condition: evt.type = connect and fd.sport in (4444, 4445)
+  output: "connect %proc.name %fd.name proto=%fd.l4proto type=%fd.typechar tuple=%evt.arg.tuple %container.id"
+  priority: NOTICE
+- rule: Test accept
+  desc: t
+  condition: evt.type in (accept, accept4) and fd.sport = 4444
+  output: "accept %fd.name server=%fd.sip:%fd.sport client=%fd.cip:%fd.cport %container.id"
+  priority: NOTICE
+- rule: Test listen
+  desc: t
+  condition: evt.type = listen and fd.lport = 4444 and container.id != host
+  output: "listen %fd.name backlog=%evt.arg.backlog %container.id"
+  priority: NOTICE
+- rule: Test unix connect
+  desc: t
+  condition: evt.type in (connect, bind) and fd.type = unix and fd.name startswith /tmp/vigil-net-
+  output: "unix %evt.type %fd.name %fd.sockfamily %container.id"
+  priority: NOTICE
+- rule: Test udp sendto
+  desc: t
+  condition: evt.type = sendto and fd.l4proto = udp and fd.rport = 4446
+  output: "udp %fd.name connected=%fd.connected"
+  priority: NOTICE
+- rule: Test ipv6 connect
+  desc: t
+  condition: evt.type = connect and fd.typechar = 6 and fd.sport = 4447 and fd.ip = "::1"
+  output: "v6 %fd.name"
+  priority: NOTICE
+"""
+
+
+class NetworkTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        harness.require_root_and_docker(cls)
+        harness.build_image()
+        cls.rules = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
+        cls.rules.write(NETWORK_RULES)
+        cls.rules.close()
+        cls.agent = harness.Agent("run", "-o", "json", "-r", cls.rules.name)
+        cls.builtin = harness.Agent("run", "-o", "json")
+        cls.agent.wait_ready()
+        cls.builtin.wait_ready()
+
+    @classmethod
+    def tearDownClass(cls):
+        os.unlink(cls.rules.name)
+        for agent in (cls.agent, cls.builtin):
+            code = agent.stop()
+            assert code == 0, "vigil exited with %s:\n%s" % (code, "\n".join(agent.stderr))
+
+    def for_container(self, agent, cid, rule, timeout=15):
+        return agent.wait_for(
+            lambda a: field(a, "container.id") == cid and a["rule"] == rule, timeout)
+
+    def test_tcp_connect_and_accept_in_a_container(self):
+        cid = harness.docker_run(
+            "sh", "-c", "nc -l -p 4444 > /dev/null & sleep 0.5; echo hi | nc -w 2 127.0.0.1 4444;"
+            " wait")
+        connects = self.for_container(self.agent, cid, "Test connect")
+        self.assertEqual(len(connects), 1, self.agent.alerts())
+        c = connects[0]
+        self.assertRegex(field(c, "fd.name"), r"^127\.0\.0\.1:\d+->127\.0\.0\.1:4444$")
+        self.assertEqual(field(c, "fd.l4proto"), "tcp")
+        self.assertEqual(field(c, "fd.typechar"), "4")
+        self.assertEqual(field(c, "evt.arg.tuple"), field(c, "fd.name"))
+        self.assertEqual(field(c, "proc.name"), "nc")
+        accepts = self.for_container(self.agent, cid, "Test accept")
+        self.assertEqual(len(accepts), 1, self.agent.alerts())
+        a = accepts[0]
+        # The same connection, seen from the server: the client port matches.
+        self.assertEqual(field(a, "fd.name"), field(c, "fd.name"))
+        self.assertEqual(field(a, "fd.sip"), "127.0.0.1")
+        self.assertEqual(field(a, "fd.sport"), 4444)
+        listens = self.for_container(self.agent, cid, "Test listen")
+        self.assertEqual(len(listens), 1, self.agent.alerts())
+        # busybox listens on a dual-stack socket: IPv6 until a connection maps IPv4 onto it.
+        self.assertIn(field(listens[0], "fd.name"), ("0.0.0.0:4444", ":::4444"))
+
+    def test_reverse_shell_is_detected(self):
+        # nc -e puts the connected socket on stdin, stdout and stderr, then runs the shell.
+        cid = harness.docker_run(
+            "sh", "-c", "(echo exit | nc -l -p 4445 > /dev/null) & sleep 0.5;"
+            " nc -w 2 127.0.0.1 4445 -e /bin/sh; wait")
+        rule = "Redirect STDOUT/STDIN to Network Connection in Container"
+        alerts = self.for_container(self.builtin, cid, rule)
+        self.assertGreaterEqual(len(alerts), 1, self.builtin.alerts())
+        a = alerts[0]
+        self.assertRegex(field(a, "fd.name"), r"^127\.0\.0\.1:\d+->127\.0\.0\.1:4445$")
+        self.assertIn("Redirect stdout/stdin to network connection", a["output"])
+        # The plain client of the other test never redirects its standard streams.
+        self.assertEqual(self.builtin.wait_for(
+            lambda x: x["rule"] == rule and "4444" in (field(x, "fd.name") or ""), 0.5), [])
+
+    def test_unix_socket_path(self):
+        path = "/tmp/vigil-net-%d.sock" % os.getpid()
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(path)
+        server.listen(1)
+        client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        client.connect(path)
+        client.close()
+        server.close()
+        os.unlink(path)
+        alerts = self.agent.wait_for(
+            lambda a: a["rule"] == "Test unix connect" and field(a, "fd.name") == path)
+        kinds = sorted({field(a, "evt.type") for a in alerts})
+        self.assertEqual(kinds, ["bind", "connect"], self.agent.alerts())
+        self.assertEqual(field(alerts[0], "fd.sockfamily"), "unix")
+        self.assertEqual(field(alerts[0], "container.id"), "host")
+
+    def test_unconnected_udp_sendto_names_its_peer(self):
+        receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        receiver.bind(("127.0.0.1", 4446))
+        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sender.sendto(b"x", ("127.0.0.1", 4446))
+        sender.close()
+        receiver.close()
+        alerts = self.agent.wait_for(lambda a: a["rule"] == "Test udp sendto")
+        self.assertGreaterEqual(len(alerts), 1, self.agent.alerts())
+        # The kernel holds no source address for an unconnected UDP socket (it picks one per
+        # datagram): the local end reads 0.0.0.0, the peer comes from the call's address.
+        self.assertRegex(field(alerts[0], "fd.name"), r"^0\.0\.0\.0:\d+->127\.0\.0\.1:4446$")
+        self.assertIs(field(alerts[0], "fd.connected"), False)
+
+    def test_ipv6_connect(self):
+        try:
+            server = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+            server.bind(("::1", 4447))
+        except OSError as e:
+            self.skipTest("no IPv6 loopback: %s" % e)
+        server.listen(1)
+        accepted = []
+        t = threading.Thread(target=lambda: accepted.append(server.accept()))
+        t.start()
+        client = socket.create_connection(("::1", 4447))
+        t.join(5)
+        client.close()
+        for conn, _ in accepted:
+            conn.close()
+        server.close()
+        alerts = self.agent.wait_for(lambda a: a["rule"] == "Test ipv6 connect")
+        self.assertEqual(len(alerts), 1, self.agent.alerts())
+        self.assertRegex(field(alerts[0], "fd.name"), r"^::1:\d+->::1:4447$")
+
+
+if __name__ == "__main__":
+    harness.main()
