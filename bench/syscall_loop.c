@@ -1,9 +1,14 @@
 /* A syscall-heavy workload for measuring vigil's overhead:
  *   syscall_loop files N   N x (open + read + close + stat) of one file
  *   syscall_loop exec N    N x (fork + exec /bin/true + wait)
+ *   syscall_loop net N     N x (socket + connect + accept + send + recv + 2 close), TCP on
+ *                          127.0.0.1
  * Prints the elapsed wall time in seconds on stdout. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +25,7 @@ static double now(void) {
 
 int main(int argc, char **argv) {
   if (argc != 3) {
-    fprintf(stderr, "usage: %s files|exec N\n", argv[0]);
+    fprintf(stderr, "usage: %s files|exec|net N\n", argv[0]);
     return 2;
   }
   long n = atol(argv[2]);
@@ -45,6 +50,27 @@ int main(int argc, char **argv) {
       int status;
       waitpid(pid, &status, 0);
     }
+  } else if (strcmp(argv[1], "net") == 0) {
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = 0};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(addr);
+    if (listener < 0 || bind(listener, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+        listen(listener, 16) < 0 || getsockname(listener, (struct sockaddr *)&addr, &len) < 0) {
+      return 1;
+    }
+    start = now();
+    char buf[16] = "ping";
+    for (long i = 0; i < n; i++) {
+      int c = socket(AF_INET, SOCK_STREAM, 0);
+      if (c < 0 || connect(c, (struct sockaddr *)&addr, sizeof(addr)) < 0) return 1;
+      int s = accept(listener, NULL, NULL);
+      if (s < 0) return 1;
+      if (send(c, buf, 4, 0) != 4 || recv(s, buf, sizeof(buf), 0) <= 0) return 1;
+      close(s);
+      close(c);
+    }
+    close(listener);
   } else {
     fprintf(stderr, "unknown mode %s\n", argv[1]);
     return 2;

@@ -601,7 +601,7 @@ static __always_inline int vigil_syscall_exit_fd(long ret, __u16 id, __u32 strin
     ev->args[3] = ((__u64)data[4] << 32) | data[1];
     ev->args[4] = ((__u64)data[5] << 32) | data[2];
   }
-  vigil_submit_flags(scratch, VIGIL_EV_SYSCALL, off, 1);
+  vigil_submit(scratch, VIGIL_EV_SYSCALL, off);
   return 0;
 }
 

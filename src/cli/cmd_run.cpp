@@ -1,5 +1,6 @@
 // `vigil run` and `vigil capture`: the sensor feeding the pipeline until a signal.
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include "common/host.h"
 #include "common/log.h"
 #include "events/capture.h"
+#include "output/health.h"
 #include "output/sink.h"
 #include "rules/loader.h"
 #include "runtime/metadata_service.h"
@@ -25,8 +27,43 @@ namespace {
 
 std::atomic<bool> g_stop{false};
 
-// The kernel wakes the reader only for process lifecycle records or once 256 KiB wait (see
-// bpf/vigil_core.bpf.h); this timeout bounds how long a quiet trickle of opens waits.
+// The agent's own CPU time and resident memory.
+void SampleSelf(output::HealthCounters& c) {
+  rusage usage{};
+  if (getrusage(RUSAGE_SELF, &usage) == 0) {
+    auto ns = [](const timeval& tv) {
+      return static_cast<uint64_t>(tv.tv_sec) * 1'000'000'000ull +
+             static_cast<uint64_t>(tv.tv_usec) * 1000ull;
+    };
+    c.cpu_ns = ns(usage.ru_utime) + ns(usage.ru_stime);
+  }
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    unsigned long size = 0, resident = 0;
+    if (std::fscanf(f, "%lu %lu", &size, &resident) == 2) {
+      c.rss_bytes = static_cast<uint64_t>(resident) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+    }
+    std::fclose(f);
+  }
+}
+
+output::HealthCounters Sample(const EventPipeline& pipeline, const sensor::Sensor& sensor) {
+  output::HealthCounters c;
+  auto stats = sensor.Stats();
+  c.events = pipeline.events();
+  c.alerts = pipeline.alerts();
+  c.kernel_sent = stats.kernel_sent;
+  c.kernel_filtered = stats.kernel_filtered;
+  c.kernel_dropped = stats.kernel_dropped;
+  c.decode_errors = stats.decode_errors;
+  c.kernel_dropped_per_cpu = std::move(stats.kernel_dropped_per_cpu);
+  c.kernel_dropped_by_kind = std::move(stats.kernel_dropped_by_kind);
+  c.ring_buffer_bytes = stats.ring_buffer_bytes;
+  SampleSelf(c);
+  return c;
+}
+
+// The kernel wakes the reader only once 256 KiB wait (see bpf/vigil_core.bpf.h); this timeout
+// bounds how long a quiet trickle of records waits before the rules see it.
 constexpr int kPollTimeoutMs = 20;
 
 void OnSignal(int) { g_stop.store(true); }
@@ -122,7 +159,9 @@ int RunAgent(const AgentOptions& options) {
 
   const auto started = std::chrono::steady_clock::now();
   auto last_tick = started;
-  uint64_t reported_drops = 0;
+  output::DropReporter drops;
+  auto last_stats = started;
+  output::HealthCounters stats_before = Sample(pipeline, **sensor);
   const sensor::Sensor::Handler handler = [&pipeline](Event& e) { pipeline.Handle(e); };
   int exit_code = 0;
   while (!g_stop.load()) {
@@ -136,14 +175,13 @@ int RunAgent(const AgentOptions& options) {
     if (now - last_tick >= std::chrono::milliseconds(500)) {
       last_tick = now;
       pipeline.Tick(WallClockNs());
-      auto stats = (*sensor)->Stats();
-      if (stats.kernel_dropped > reported_drops) {
-        pipeline.EmitInternal(Priority::kCritical, "Kernel events dropped",
-                              fmt::format("vigil lost {} kernel events (ring buffer full; {} lost "
-                                          "since start): alerts may be missing",
-                                          stats.kernel_dropped - reported_drops,
-                                          stats.kernel_dropped));
-        reported_drops = stats.kernel_dropped;
+      auto counters = Sample(pipeline, **sensor);
+      if (auto alert = drops.Check(counters, WallClockNs())) pipeline.EmitInternal(*alert);
+      const double since_stats = std::chrono::duration<double>(now - last_stats).count();
+      if (options.stats_interval_s > 0 && since_stats >= options.stats_interval_s) {
+        log::Info("{}", output::FormatStats(stats_before, counters, since_stats));
+        stats_before = std::move(counters);
+        last_stats = now;
       }
     }
     if (options.duration_s > 0 &&
@@ -157,6 +195,9 @@ int RunAgent(const AgentOptions& options) {
     if (!n || *n == 0) break;
   }
   pipeline.Tick(WallClockNs());
+  if (auto alert = drops.Check(Sample(pipeline, **sensor), WallClockNs(), /*final=*/true)) {
+    pipeline.EmitInternal(*alert);
+  }
   sink.Flush();
   metadata.Stop();
   auto stats = (*sensor)->Stats();

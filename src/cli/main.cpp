@@ -33,8 +33,16 @@ int main(int argc, char** argv) {
                       "Only rules at this priority or more severe (emergency … debug)");
   run_cmd->add_option("--docker-socket", run.docker_socket, "Docker Engine API socket");
   run_cmd->add_option("--duration", run.duration_s, "Stop after this many seconds (0: never)");
-  run_cmd->add_option("--ring-buffer-mb", run.ring_buffer_mb, "Kernel ring buffer size in MiB")
+  run_cmd->add_option("--ring-buffer-mb", run.ring_buffer_mb, "Kernel ring buffer size in MiB (default 4; raise it if drops are reported)")
       ->check(CLI::Range(1, 1024));
+  bool run_stats = false;
+  double run_stats_interval = 10;
+  run_cmd->add_flag("--stats", run_stats,
+                    "Print rates on stderr periodically: events evaluated, alerts, kernel records "
+                    "sent, opens filtered in the kernel, drops, the agent's CPU and memory");
+  run_cmd->add_option("--stats-interval", run_stats_interval,
+                      "Seconds between --stats lines (default 10)")
+      ->check(CLI::Range(0.1, 86400.0));
 
   AgentOptions capture;
   auto* capture_cmd = app.add_subcommand(
@@ -86,7 +94,10 @@ int main(int argc, char** argv) {
   }
   if (verbose) vigil::log::SetLevel(vigil::log::Level::kDebug);
 
-  if (*run_cmd) return RunAgent(run);
+  if (*run_cmd) {
+    if (run_stats) run.stats_interval_s = run_stats_interval;
+    return RunAgent(run);
+  }
   if (*capture_cmd) return RunAgent(capture);
   if (*replay_cmd) return Replay(replay_file, replay_rules, replay_output, replay_min_priority);
   if (*validate_cmd) return RulesValidate(validate_files);

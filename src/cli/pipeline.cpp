@@ -1,5 +1,7 @@
 #include "cli/pipeline.h"
 
+#include <malloc.h>
+
 #include "common/clock.h"
 #include "common/log.h"
 
@@ -35,7 +37,13 @@ void EventPipeline::DrainMetadata() {
 
 void EventPipeline::Tick(uint64_t now_ns) {
   DrainMetadata();
-  processes_.Sweep(now_ns);
+  // Give memory freed after bursts back to the system (glibc keeps it otherwise: a burst of
+  // 2,000 processes left the agent 11 MB larger for good).
+  forgotten_since_trim_ += processes_.Sweep(now_ns);
+  if (forgotten_since_trim_ >= kTrimAfterForgotten) {
+    malloc_trim(0);
+    forgotten_since_trim_ = 0;
+  }
 }
 
 void EventPipeline::NoteContainer(const Process& process, const Event& event) {
@@ -87,14 +95,9 @@ void EventPipeline::Emit(const rules::Rule& rule, const vigil::Process& process)
   options_.sink->Emit(alert_);
 }
 
-void EventPipeline::EmitInternal(Priority priority, const std::string& rule,
-                                 const std::string& output) {
+void EventPipeline::EmitInternal(Alert alert) {
   if (!options_.sink) return;
-  Alert alert;
-  alert.time_ns = WallClockNs();
-  alert.rule = rule;
-  alert.priority = priority;
-  alert.output = output;
+  if (alert.time_ns == 0) alert.time_ns = WallClockNs();
   alert.source = "internal";
   alert.hostname = options_.hostname;
   options_.sink->Emit(alert);

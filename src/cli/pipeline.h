@@ -42,9 +42,11 @@ class EventPipeline {
   // Between batches: takes metadata updates, forgets long-exited processes.
   void Tick(uint64_t now_ns);
   // An alert vigil raises about itself (source "internal").
-  void EmitInternal(Priority priority, const std::string& rule, const std::string& output);
+  // Its source is set to "internal" and the hostname filled in.
+  void EmitInternal(Alert alert);
 
   uint64_t events() const { return events_; }
+  static constexpr std::size_t kTrimAfterForgotten = 256;
   uint64_t alerts() const { return alerts_; }
   Status capture_status() const { return capture_status_; }
 
@@ -63,6 +65,7 @@ class EventPipeline {
   uint64_t alerts_ = 0;
   Alert alert_;
   Status capture_status_;
+  std::size_t forgotten_since_trim_ = 0;
 };
 
 }  // namespace vigil

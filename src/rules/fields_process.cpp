@@ -1,4 +1,6 @@
 // proc.*, thread.*, user.* and group.* fields: the process behind the event.
+#include <algorithm>
+
 #include "rules/field_helpers.h"
 
 namespace vigil::rules {
@@ -81,14 +83,23 @@ const FieldDef kProcessFields[] = {
     {"proc.env", FieldType::kString, FieldArgKind::kOptionalKey, true,
      "Environment of the process at exec (NAME=value, space separated; the first 2 KiB); "
      "proc.env[NAME] is one variable's value.",
-     [](Ctx& c, const FieldArg& a, FieldValue& o, std::string&) {
+     [](Ctx& c, const FieldArg& a, FieldValue& o, std::string& scratch) {
        const Process* p = c.process();
        if (!p) return false;
-       if (!a.present) return Str(o, p->env_joined);
-       for (const auto& v : p->env) {
+       std::string_view block = p->env_block;
+       if (!a.present) {
+         scratch.assign(block.substr(0, block.empty() ? 0 : block.size() - 1));
+         std::replace(scratch.begin(), scratch.end(), '\0', ' ');
+         return Str(o, scratch);
+       }
+       while (!block.empty()) {
+         auto end = block.find('\0');
+         std::string_view v = block.substr(0, end);
          if (v.size() > a.key.size() && v.starts_with(a.key) && v[a.key.size()] == '=') {
-           return Str(o, std::string_view(v).substr(a.key.size() + 1));
+           return Str(o, v.substr(a.key.size() + 1));
          }
+         if (end == std::string_view::npos) break;
+         block.remove_prefix(end + 1);
        }
        return false;
      }},

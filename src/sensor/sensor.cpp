@@ -176,15 +176,23 @@ Status LoadOpenFilter(vigil_bpf* skel, const OpenFilter& filter) {
   return {};
 }
 
-uint64_t SumPerCpu(int map_fd, uint32_t key) {
+// Adds a per-CPU counter's values into `per_cpu` (grown to the CPU count) and returns its sum.
+uint64_t SumPerCpu(int map_fd, uint32_t key, std::vector<uint64_t>* per_cpu = nullptr) {
   int cpus = libbpf_num_possible_cpus();
   if (cpus <= 0) return 0;
   std::vector<uint64_t> values(static_cast<std::size_t>(cpus));
   if (bpf_map_lookup_elem(map_fd, &key, values.data()) != 0) return 0;
+  if (per_cpu && per_cpu->size() < values.size()) per_cpu->resize(values.size());
   uint64_t sum = 0;
-  for (auto v : values) sum += v;
+  for (std::size_t cpu = 0; cpu < values.size(); ++cpu) {
+    sum += values[cpu];
+    if (per_cpu) (*per_cpu)[cpu] += values[cpu];
+  }
   return sum;
 }
+
+constexpr const char* kRecordKinds[VIGIL_EV_MAX] = {"other", "exec", "fork", "exit", "open",
+                                                    "syscall"};
 
 }  // namespace
 
@@ -197,6 +205,7 @@ struct Sensor::Impl {
   uint64_t decoded = 0;
   uint64_t decode_errors = 0;
   std::string attached;
+  uint64_t ring_bytes = 0;
 
   ~Impl() {
     if (ring) ring_buffer__free(ring);
@@ -237,6 +246,7 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
   std::size_t ring = 1u << 16;
   while (ring < options.ring_buffer_bytes) ring <<= 1;
   bpf_map__set_max_entries(skel->maps.events, static_cast<uint32_t>(ring));
+  impl->ring_bytes = ring;
 
   const std::pair<std::string_view, bpf_program*> open_programs[] = {
       {"open", skel->progs.vigil_exit_open},
@@ -348,7 +358,7 @@ Result<int> Sensor::Poll(int timeout_ms, const Handler& handler) {
   impl_->handler = &handler;
   int n = ring_buffer__poll(impl_->ring, timeout_ms);
   if (n == 0 || n == -EINTR) {
-    // The kernel skips wake-ups for frequent records (see bpf/vigil_core.bpf.h), so a timeout
+    // The kernel skips wake-ups until 256 KiB wait (see bpf/vigil_core.bpf.h), so a timeout
     // does not mean the ring is empty: drain it.
     n = ring_buffer__consume(impl_->ring);
   }
@@ -363,11 +373,14 @@ SensorStats Sensor::Stats() const {
   int drop_fd = bpf_map__fd(impl_->skel->maps.drop_counts);
   for (uint32_t type = 0; type < VIGIL_EV_MAX; ++type) {
     stats.kernel_sent += SumPerCpu(sent_fd, type);
-    stats.kernel_dropped += SumPerCpu(drop_fd, type);
+    uint64_t dropped = SumPerCpu(drop_fd, type, &stats.kernel_dropped_per_cpu);
+    stats.kernel_dropped += dropped;
+    stats.kernel_dropped_by_kind.emplace_back(kRecordKinds[type], dropped);
   }
   stats.kernel_filtered = SumPerCpu(bpf_map__fd(impl_->skel->maps.open_filtered), 0);
   stats.decoded = impl_->decoded;
   stats.decode_errors = impl_->decode_errors;
+  stats.ring_buffer_bytes = impl_->ring_bytes;
   return stats;
 }
 

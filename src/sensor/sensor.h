@@ -10,6 +10,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 #include "events/event.h"
@@ -34,6 +36,10 @@ struct SensorStats {
   uint64_t kernel_filtered = 0; // opens the in-kernel filter kept from leaving (no rule wants them)
   uint64_t decoded = 0;
   uint64_t decode_errors = 0;
+  uint64_t ring_buffer_bytes = 0;
+  std::vector<uint64_t> kernel_dropped_per_cpu;
+  // Lost records by kind: "exec", "fork", "exit", "open", "syscall".
+  std::vector<std::pair<std::string, uint64_t>> kernel_dropped_by_kind;
 };
 
 class Sensor {

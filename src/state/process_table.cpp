@@ -69,8 +69,12 @@ void ProcessTable::ApplyImage(Process& p, const Event& event) {
   p.exe_facts_known = event.exe_facts_known;
   p.exe_upper_layer = event.exe_upper_layer;
   p.exe_from_memfd = event.exe_from_memfd;
-  p.env = event.env;
-  p.env_joined = Join(p.env, " ");
+  p.env_block.clear();
+  for (const auto& v : event.env) {
+    p.env_block += v;
+    p.env_block.push_back('\0');
+  }
+  p.env_block.shrink_to_fit();
 }
 
 Process& ProcessTable::Upsert(const Event& event) {
@@ -138,8 +142,8 @@ void ProcessTable::ApplySyscall(Process& p, const Event& event) {
   }
 }
 
-void ProcessTable::Sweep(uint64_t now_ns) {
-  std::erase_if(processes_, [now_ns](const auto& entry) {
+std::size_t ProcessTable::Sweep(uint64_t now_ns) {
+  return std::erase_if(processes_, [now_ns](const auto& entry) {
     const Process& p = entry.second;
     return p.exited && now_ns > p.exit_ns + kExitedRetentionNs;
   });

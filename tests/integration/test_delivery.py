@@ -58,17 +58,36 @@ class DeliveryTest(unittest.TestCase):
             agent.proc.send_signal(signal.SIGSTOP)
             subprocess.run([loop, "files", "100000"], check=True, capture_output=True)
             agent.proc.send_signal(signal.SIGCONT)
-            alerts = agent.wait_for(lambda a: a["rule"] == "Kernel events dropped", timeout=10)
+            alerts = agent.wait_for(lambda a: a["rule"] == "vigil internal: event drop",
+                                    timeout=10)
             self.assertTrue(alerts, agent.alerts())
-            self.assertEqual(alerts[0]["source"], "internal")
-            self.assertEqual(alerts[0]["priority"], "Critical")
-            self.assertRegex(alerts[0]["output"], r"lost \d+ kernel events")
+            a = alerts[0]
+            self.assertEqual(a["source"], "internal")
+            self.assertEqual(a["priority"], "Critical")
+            self.assertRegex(a["output"], r"\d+ events lost since the last report")
+            self.assertGreater(field(a, "n_drops"), 0)
+            self.assertEqual(field(a, "n_drops"), field(a, "n_drops_buffer"))
+            self.assertRegex(field(a, "n_drops_by_kind"), r"open=\d+")
+            self.assertRegex(field(a, "n_drops_per_cpu"), r"cpu\d+=\d+")
         finally:
             code = agent.stop()
         self.assertEqual(code, 0)
         stopped = [l for l in agent.stderr if "stopped:" in l]
         self.assertTrue(stopped)
         self.assertNotIn(" 0 dropped", stopped[0])
+
+    def test_stats_lines(self):
+        agent = harness.Agent("run", "-o", "json", "-r", self.rules, "--stats",
+                              "--stats-interval", "0.5", "--duration", "3")
+        agent.wait_ready()
+        code = agent.proc.wait(30)
+        time.sleep(0.2)
+        self.assertEqual(code, 0, agent.stderr)
+        lines = [l for l in agent.stderr if "stats:" in l]
+        self.assertGreaterEqual(len(lines), 3, agent.stderr)
+        self.assertRegex(lines[-1], r"stats: \d+ events/s evaluated, \d+ alerts/s; kernel: \d+ "
+                         r"records/s sent, \d+ opens/s filtered, \d+ dropped \(\d+ since start\), "
+                         r"\d+ undecodable; agent cpu [\d.]+% of a core, rss [\d.]+ MB \([\d.]+ MB of it maps the 4 MB ring buffer twice\)")
 
 
 if __name__ == "__main__":
