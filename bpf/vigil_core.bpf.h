@@ -11,6 +11,26 @@
 
 #include "shared/events.h"
 
+/* A kernel pointer as an untrusted BTF pointer (kernel 6.2+): its fields are then read with
+ * plain loads the kernel makes fault-safe, several times cheaper than a bpf_probe_read_kernel()
+ * call each. With btf_id 0 it is untyped memory (a name's bytes, an array of pointers). */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define VIGIL_AS(type, ptr) ((struct type *)bpf_rdonly_cast((ptr), bpf_core_type_id_kernel(struct type)))
+
+/* Copies the name of dentry `d` into `out` (zero-padded, VIGIL_FILTER_NAME_LEN bytes, as the
+ * filter maps' keys are). Returns its length, or 0 when empty or too long for a key. */
+static __always_inline __u32 vigil_dentry_key_name(struct dentry *d, char *out) {
+  struct dentry *dentry = VIGIL_AS(dentry, d);
+  __u32 len = dentry->d_name.len;
+  if (len == 0 || len >= VIGIL_FILTER_NAME_LEN) return 0;
+  const char *name = bpf_rdonly_cast(dentry->d_name.name, 0);
+  for (__u32 i = 0; i < VIGIL_FILTER_NAME_LEN - 1; i++) {
+    if (i >= len) break;
+    out[i] = name[i];
+  }
+  return len;
+}
+
 #define VIGIL_SCRATCH_SIZE (1 << 15)
 /* Offsets into the scratch buffer are masked with this; every single write is at most half the
  * buffer, so a masked offset plus a write length always stays inside it (verifier-friendly). */
@@ -198,16 +218,17 @@ static __always_inline int vigil_walk_advance(struct vigil_walk *w, struct dentr
   struct vfsmount *vfsmnt = w->vfsmnt;
   struct mount *mnt = w->mnt;
   if (dentry == w->root_dentry && vfsmnt == w->root_mnt) return VIGIL_WALK_END;
-  struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
-  struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
+  struct dentry *mnt_root = VIGIL_AS(vfsmount, vfsmnt)->mnt_root;
+  struct dentry *parent = VIGIL_AS(dentry, dentry)->d_parent;
   if (dentry == mnt_root || dentry == parent) {
     if (dentry != mnt_root) { /* its own parent but not a mount's root: a pseudo file */
       *component = dentry;
       return VIGIL_WALK_DETACHED;
     }
-    struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
+    struct mount *m = VIGIL_AS(mount, mnt);
+    struct mount *mnt_parent = m->mnt_parent;
     if (mnt_parent == mnt) return VIGIL_WALK_END; /* top of the tree */
-    w->dentry = BPF_CORE_READ(mnt, mnt_mountpoint);
+    w->dentry = m->mnt_mountpoint;
     w->mnt = mnt_parent;
     w->vfsmnt = (struct vfsmount *)((void *)mnt_parent + bpf_core_field_offset(struct mount, mnt));
     return VIGIL_WALK_MOUNT;
@@ -219,12 +240,13 @@ static __always_inline int vigil_walk_advance(struct vigil_walk *w, struct dentr
 
 static __always_inline void vigil_walk_start(struct vigil_walk *w, struct path *path,
                                              struct path *root) {
-  struct vfsmount *vfsmnt = BPF_CORE_READ(path, mnt);
-  w->dentry = BPF_CORE_READ(path, dentry);
+  /* `path` and `root` are copies on the BPF stack: plain reads. */
+  struct vfsmount *vfsmnt = path->mnt;
+  w->dentry = path->dentry;
   w->vfsmnt = vfsmnt;
   w->mnt = container_of(vfsmnt, struct mount, mnt);
-  w->root_dentry = BPF_CORE_READ(root, dentry);
-  w->root_mnt = BPF_CORE_READ(root, mnt);
+  w->root_dentry = root->dentry;
+  w->root_mnt = root->mnt;
   w->complete = 0;
   w->detached = 0;
   w->comps = 0;

@@ -167,6 +167,12 @@ struct vigil_syscall {
 /* ---- the open filter (src/events/open_filter.h), filled by the sensor before attaching ---- */
 
 #define VIGIL_FILTER_NAME_LEN 32 /* longer names are checked in user space only */
+#define VIGIL_NAME_SIG_BITS 1024
+
+/* A name's signature: its length and first and last bytes, folded to VIGIL_NAME_SIG_BITS. */
+static inline __u32 vigil_name_sig(__u32 len, __u8 first, __u8 last) {
+  return (len * 131u + first * 31u + last) & (VIGIL_NAME_SIG_BITS - 1);
+}
 
 struct vigil_open_filter_config {
   __u32 enabled;   /* 0: every open passes */
@@ -177,6 +183,10 @@ struct vigil_open_filter_config {
   __u32 leaves;    /* the name map has file names */
   __u32 parents;   /* the name map has directory names */
   __u32 prefixes;  /* the prefix trie has entries */
+  /* Signatures of the names in the name map (see vigil_name_sig), one bit each: a name whose
+   * bit is clear is not in the map, and the copy and lookup are skipped. */
+  __u64 leaf_sig[VIGIL_NAME_SIG_BITS / 64];
+  __u64 parent_sig[VIGIL_NAME_SIG_BITS / 64];
 };
 
 enum vigil_filter_name_kind {

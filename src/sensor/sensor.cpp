@@ -150,6 +150,11 @@ Status LoadOpenFilter(vigil_bpf* skel, const OpenFilter& filter) {
       }
       if (!put(skel->maps.open_filter_names, &key, &one)) return Fail("open filter: {}", ErrnoText(errno));
       flag = 1;
+      const uint32_t bit = vigil_name_sig(static_cast<uint32_t>(name.size()),
+                                          static_cast<uint8_t>(name.front()),
+                                          static_cast<uint8_t>(name.back()));
+      auto& sig = kind == VIGIL_FILTER_LEAF ? config.leaf_sig : config.parent_sig;
+      sig[bit / 64] |= 1ull << (bit % 64);
     }
     return {};
   };
