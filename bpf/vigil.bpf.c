@@ -267,11 +267,78 @@ static __always_inline int vigil_has_dotdot(struct vigil_scratch *scratch, __u32
   return 0;
 }
 
-static long vigil_prefix_step(__u32 depth, void *data) {
-  struct vigil_walk *w = vigil_get_walk();
-  if (!w || depth >= w->comps) return 1;
-  struct dentry *dentry = w->dents[(w->comps - 1 - depth) & 63];  /* from the top down */
-  struct vigil_prefix_key key = {.parent = w->trie_node};
+/* The prefix verdict of a directory, for every file directly in it: the trie node its path
+ * leads to, or one of these. */
+#define VIGIL_DIR_UNKNOWN 0xffffffffu /* not determined: do not cache */
+#define VIGIL_DIR_DEAD 0xfffffffeu    /* no prefix can match below it */
+#define VIGIL_DIR_MATCHED 0xfffffffdu /* it lies at or below a prefix */
+
+/* Where a directory sits, as the task that opened a file in it sees it. */
+struct vigil_dir_key {
+  __u64 dir;
+  __u64 mnt;
+  __u64 root;
+  __u64 root_mnt;
+};
+
+/* A verdict holds while the directory keeps its name, parent and inode (a dentry freed and
+ * reused elsewhere changes them) and nothing was renamed or (un)mounted since (generation):
+ * a rename or mount above it could move it into or out of a prefix. */
+struct vigil_dir_verdict {
+  __u64 generation;
+  __u64 hash_len;
+  __u64 parent;
+  __u64 inode;
+  __u32 state;
+  __u32 reserved;
+};
+
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 8192);
+  __type(key, struct vigil_dir_key);
+  __type(value, struct vigil_dir_verdict);
+} dir_verdicts SEC(".maps");
+
+/* Bumped by every successful rename, mount, umount, move_mount and pivot_root. */
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(max_entries, 1);
+  __type(key, __u32);
+  __type(value, __u64);
+} fs_generation SEC(".maps");
+
+static __always_inline __u64 vigil_fs_generation(void) {
+  __u32 zero = 0;
+  __u64 *gen = bpf_map_lookup_elem(&fs_generation, &zero);
+  return gen ? *gen : 0;
+}
+
+static __always_inline int vigil_bump_generation(long ret) {
+  if (ret != 0) return 0;
+  __u32 zero = 0;
+  __u64 *gen = bpf_map_lookup_elem(&fs_generation, &zero);
+  if (gen) __sync_fetch_and_add(gen, 1);
+  return 0;
+}
+
+#define VIGIL_GENERATION(name)                                              \
+  SEC("tracepoint/syscalls/sys_exit_" #name)                               \
+  int vigil_gen_##name(struct trace_event_raw_sys_exit *ctx) {              \
+    return vigil_bump_generation(ctx->ret);                                 \
+  }
+
+VIGIL_GENERATION(rename)
+VIGIL_GENERATION(renameat)
+VIGIL_GENERATION(renameat2)
+VIGIL_GENERATION(mount)
+VIGIL_GENERATION(umount) /* umount2's tracepoint */
+VIGIL_GENERATION(move_mount)
+VIGIL_GENERATION(pivot_root)
+
+/* One step of the trie from node `node` with the name of `dentry`: the next node, or 0. */
+static __always_inline struct vigil_prefix_node *vigil_trie_next(__u32 node, struct dentry *dentry) {
+  struct vigil_prefix_key key = {.parent = node};
   /* A name too long for a key can still match "*". */
   struct vigil_prefix_node *next = 0;
   if (vigil_dentry_key_name(dentry, key.name)) next = bpf_map_lookup_elem(&open_filter_prefixes, &key);
@@ -280,25 +347,83 @@ static long vigil_prefix_step(__u32 depth, void *data) {
     key.name[0] = '*';
     next = bpf_map_lookup_elem(&open_filter_prefixes, &key);
   }
-  if (!next) return 1;
+  return next;
+}
+
+static long vigil_prefix_step(__u32 depth, void *data) {
+  struct vigil_walk *w = vigil_get_walk();
+  if (!w || depth >= w->comps) return 1;
+  if (depth == w->comps - 1) w->dir_state = w->trie_node; /* the leaf is next */
+  struct dentry *dentry = w->dents[(w->comps - 1 - depth) & 63];  /* from the top down */
+  struct vigil_prefix_node *next = vigil_trie_next(w->trie_node, dentry);
+  int leaf = depth == w->comps - 1;
+  if (!next) {
+    if (!leaf) w->dir_state = VIGIL_DIR_DEAD;
+    return 1;
+  }
   if (next->terminal) {
     w->trie_matched = 1;
+    if (!leaf) w->dir_state = VIGIL_DIR_MATCHED;
     return 1;
   }
   w->trie_node = next->node;
   return 0;
 }
 
-/* Does the opened file lie at or below one of the filter's prefixes (as the task sees it)? */
-static __always_inline int vigil_prefix_match(struct task_struct *task, struct file *file) {
-  struct path path = VIGIL_AS(file, file)->f_path;
-  struct path root = task->fs->root;
-  struct vigil_walk *w = vigil_collect_dentries(&path, &root);
+/* The full test: collects the dentries up to the task's root, then walks the trie top-down.
+ * Sets *dir_state to the verdict for the file's directory when the walk determined it. */
+static __always_inline int vigil_prefix_walk(struct path *path, struct path *root, __u32 *dir_state) {
+  *dir_state = VIGIL_DIR_UNKNOWN;
+  struct vigil_walk *w = vigil_collect_dentries(path, root);
   if (!w) return 1;
+  if (w->detached) return 0;
+  if (!w->complete) return 1; /* deeper than the walk goes: let user space decide */
   w->trie_node = 0;
   w->trie_matched = 0;
+  w->dir_state = VIGIL_DIR_UNKNOWN;
   bpf_loop(16, vigil_prefix_step, 0, 0);
+  *dir_state = w->dir_state;
   return w->trie_matched;
+}
+
+/* Does the opened file lie at or below one of the filter's prefixes (as the task sees it)?
+ * Files in a directory seen before take its remembered verdict and one trie step. */
+static __always_inline int vigil_prefix_match(struct task_struct *task, struct file *file,
+                                              int use_cache) {
+  struct path path = VIGIL_AS(file, file)->f_path;
+  struct path root = task->fs->root;
+  struct dentry *leaf = VIGIL_AS(dentry, path.dentry);
+  struct dentry *dir_ptr = leaf->d_parent;
+  /* A mount's root or the task's root: its path is not its parent's plus its name. */
+  if (!use_cache || dir_ptr == path.dentry || path.dentry == VIGIL_AS(vfsmount, path.mnt)->mnt_root ||
+      path.dentry == root.dentry) {
+    __u32 ignored;
+    return vigil_prefix_walk(&path, &root, &ignored);
+  }
+  struct vigil_dir_key key = {.dir = (__u64)dir_ptr, .mnt = (__u64)path.mnt,
+                              .root = (__u64)root.dentry, .root_mnt = (__u64)root.mnt};
+  struct dentry *dir = VIGIL_AS(dentry, dir_ptr);
+  __u64 generation = vigil_fs_generation();
+  __u64 hash_len = dir->d_name.hash_len;
+  __u64 parent = (__u64)dir->d_parent;
+  __u64 inode = (__u64)dir->d_inode;
+  struct vigil_dir_verdict *v = bpf_map_lookup_elem(&dir_verdicts, &key);
+  __u32 state = VIGIL_DIR_UNKNOWN;
+  if (v && v->generation == generation && v->hash_len == hash_len && v->parent == parent &&
+      v->inode == inode) {
+    state = v->state;
+  } else {
+    int matched = vigil_prefix_walk(&path, &root, &state);
+    if (state == VIGIL_DIR_UNKNOWN) return matched;
+    struct vigil_dir_verdict fresh = {.generation = generation, .hash_len = hash_len,
+                                      .parent = parent, .inode = inode, .state = state};
+    bpf_map_update_elem(&dir_verdicts, &key, &fresh, BPF_ANY);
+    return matched;
+  }
+  if (state == VIGIL_DIR_MATCHED) return 1;
+  if (state == VIGIL_DIR_DEAD) return 0;
+  struct vigil_prefix_node *next = vigil_trie_next(state, path.dentry);
+  return next && next->terminal;
 }
 
 static __always_inline struct file *vigil_fd_file(struct task_struct *task, long fd) {
@@ -359,7 +484,7 @@ static __always_inline int vigil_open_exit(long ret, struct open_args *args) {
   }
 
   if (verdict == VIGIL_OPEN_IF_PREFIX) {
-    if (cfg && cfg->prefixes && file && vigil_prefix_match(task, file)) {
+    if (cfg && cfg->prefixes && file && vigil_prefix_match(task, file, cfg->dir_cache)) {
       verdict = VIGIL_OPEN_SEND;
     } else if (!(cfg && cfg->dotdot)) {
       vigil_count_filtered();
@@ -649,7 +774,11 @@ VIGIL_SYSCALL(setreuid, VIGIL_SC_SETREUID, VIGIL_NO_STR)
 VIGIL_SYSCALL(setregid, VIGIL_SC_SETREGID, VIGIL_NO_STR)
 VIGIL_SYSCALL(ptrace, VIGIL_SC_PTRACE, VIGIL_NO_STR)
 VIGIL_SYSCALL(mount, VIGIL_SC_MOUNT, VIGIL_STR3(0, 1, 2))
-VIGIL_SYSCALL(umount2, VIGIL_SC_UMOUNT2, VIGIL_STR1(0))
+/* umount2 is the kernel's sys_umount: its tracepoint is sys_exit_umount. */
+SEC("tracepoint/syscalls/sys_exit_umount")
+int vigil_exit_umount2(struct trace_event_raw_sys_exit *ctx) {
+  return vigil_syscall_exit(ctx->ret, VIGIL_SC_UMOUNT2, VIGIL_STR1(0));
+}
 VIGIL_SYSCALL(init_module, VIGIL_SC_INIT_MODULE, VIGIL_STR1(2))
 VIGIL_SYSCALL(finit_module, VIGIL_SC_FINIT_MODULE, VIGIL_STR1(1))
 VIGIL_SYSCALL(delete_module, VIGIL_SC_DELETE_MODULE, VIGIL_STR1(0))

@@ -187,6 +187,7 @@ struct vigil_walk {
   __u32 comps;
   __u32 trie_node;
   __u32 trie_matched;
+  __u32 dir_state;  /* the trie state after the directory's components (VIGIL_DIR_*) */
   struct dentry *dents[64];
 };
 
@@ -287,7 +288,10 @@ static long vigil_dentry_step(__u32 index, void *data) {
     w->complete = 1;
     return 1;
   }
-  if (step == VIGIL_WALK_DETACHED) return 1; /* no path: no prefix can match */
+  if (step == VIGIL_WALK_DETACHED) { /* no path: no prefix can match */
+    w->detached = 1;
+    return 1;
+  }
   if (step == VIGIL_WALK_COMPONENT) w->dents[w->comps++ & 63] = component;
   return 0;
 }

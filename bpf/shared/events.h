@@ -183,6 +183,7 @@ struct vigil_open_filter_config {
   __u32 leaves;    /* the name map has file names */
   __u32 parents;   /* the name map has directory names */
   __u32 prefixes;  /* the prefix trie has entries */
+  __u32 dir_cache; /* remember each directory's prefix verdict (see vigil_dir_verdict) */
   /* Signatures of the names in the name map (see vigil_name_sig), one bit each: a name whose
    * bit is clear is not in the map, and the copy and lookup are skipped. */
   __u64 leaf_sig[VIGIL_NAME_SIG_BITS / 64];

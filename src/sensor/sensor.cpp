@@ -47,7 +47,14 @@ bool Exists(const char* path) {
 
 // Whether this kernel has a given per-syscall exit tracepoint (a syscall may be absent: no
 // modules support, or an architecture without open/creat).
+// The tracepoint of a syscall is named after the kernel function, which is not always the
+// syscall's name: umount2 is sys_umount.
+std::string_view TracepointName(std::string_view syscall) {
+  return syscall == "umount2" ? "umount" : syscall;
+}
+
 bool HasSyscallExitTracepoint(std::string_view syscall) {
+  syscall = TracepointName(syscall);
   for (const char* root : {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"}) {
     std::string path = std::string(root) + "/events/syscalls/sys_exit_" + std::string(syscall);
     if (Exists(path.c_str())) return true;
@@ -124,9 +131,10 @@ struct Trie {
   }
 };
 
-Status LoadOpenFilter(vigil_bpf* skel, const OpenFilter& filter) {
+Status LoadOpenFilter(vigil_bpf* skel, const OpenFilter& filter, bool dir_cache) {
   vigil_open_filter_config config{};
   config.enabled = filter.pass_all ? 0 : 1;
+  config.dir_cache = dir_cache ? 1 : 0;
   config.writes = filter.writes;
   config.failures = filter.failures;
   config.dotdot = filter.raw_dotdot;
@@ -211,6 +219,7 @@ struct Sensor::Impl {
   uint64_t decode_errors = 0;
   std::string attached;
   uint64_t ring_bytes = 0;
+  bool dir_cache = false;
 
   ~Impl() {
     if (ring) ring_buffer__free(ring);
@@ -326,6 +335,20 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
       {EventType::kSendmsg, skel->progs.vigil_exit_sendmsg},
       {EventType::kRecvmsg, skel->progs.vigil_exit_recvmsg},
   };
+  // The directory verdict cache stays valid only while every rename and mount is seen.
+  const std::pair<std::string_view, bpf_program*> generation_programs[] = {
+      {"rename", skel->progs.vigil_gen_rename},       {"renameat", skel->progs.vigil_gen_renameat},
+      {"renameat2", skel->progs.vigil_gen_renameat2}, {"mount", skel->progs.vigil_gen_mount},
+      {"umount2", skel->progs.vigil_gen_umount},     {"move_mount", skel->progs.vigil_gen_move_mount},
+      {"pivot_root", skel->progs.vigil_gen_pivot_root},
+  };
+  bool dir_cache = options.opens && !options.open_filter.pass_all &&
+                   !options.open_filter.prefixes.empty();
+  for (const auto& [name, prog] : generation_programs) {
+    if (!HasSyscallExitTracepoint(name)) dir_cache = false;
+  }
+  for (const auto& [name, prog] : generation_programs) bpf_program__set_autoload(prog, dir_cache);
+  impl->dir_cache = dir_cache;
   std::string syscalls_attached;
   for (const auto& [type, prog] : syscall_programs) {
     bool wanted = options.syscalls.test(static_cast<std::size_t>(type));
@@ -344,7 +367,7 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
     return Fail("load BPF programs: {} (run as root on a kernel with BPF and BTF; the libbpf "
                 "messages above say which program the verifier refused)", ErrnoText(-err));
   }
-  if (auto s = LoadOpenFilter(skel, options.open_filter); !s) return Fail(s.error());
+  if (auto s = LoadOpenFilter(skel, options.open_filter, dir_cache); !s) return Fail(s.error());
   if (int err = vigil_bpf__attach(skel); err != 0) {
     return Fail("attach BPF programs: {}", ErrnoText(-err));
   }
@@ -353,7 +376,8 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
   impl->boot_to_wall = BootToWallOffsetNs();
   impl->attached = "sched_process_exec sched_process_fork sched_process_exit";
   if (!opens_attached.empty()) {
-    impl->attached += opens_attached + " (in-kernel filter: " + options.open_filter.Describe() + ")";
+    impl->attached += opens_attached + " (in-kernel filter: " + options.open_filter.Describe() +
+                      (impl->dir_cache ? ", directory verdicts cached" : "") + ")";
   }
   impl->attached += syscalls_attached;
   return std::unique_ptr<Sensor>(new Sensor(std::move(impl)));

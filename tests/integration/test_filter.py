@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import tempfile
+import time
 import unittest
 
 import harness
@@ -74,6 +75,38 @@ class FilterTest(unittest.TestCase):
             self.assertEqual(outputs, ["home ssh key /home/ann/.ssh/id in " + cid] * 2 +
                                       ["ssh key /root/.ssh/sub/id in " + cid] * 2)
             self.assertGreater(stopped_stats(agent)["filtered"], 0)
+
+    def test_directory_verdicts_follow_renames(self):
+        """Directory verdicts are cached in the kernel; a directory moved under a prefix (its
+        ancestor renamed: the directory itself keeps its name, parent and inode) must not keep
+        the verdict it had outside, and files in a directory seen before still pass."""
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "rules.yaml")
+            with open(rules, "w") as f:
+                f.write(PREFIX_RULES)
+            agent = harness.Agent("run", "-o", "json", "-r", rules)
+            agent.wait_ready()
+            self.assertTrue(any("directory verdicts cached" in l for l in agent.stderr),
+                            agent.stderr)
+            # Reads of /tmp/a/.ssh/k first (no prefix: filtered, the directory's verdict
+            # cached), then its parent moves below /home; then several reads in /root/.ssh.
+            cid = harness.docker_run(
+                "sh", "-c", "mkdir -p /tmp/a/.ssh /home /root/.ssh && echo k > /tmp/a/.ssh/k "
+                            "&& cat /tmp/a/.ssh/k /tmp/a/.ssh/k > /dev/null "
+                            "&& mv /tmp/a /home/a && cat /home/a/.ssh/k > /dev/null "
+                            "&& echo k > /root/.ssh/one && echo k > /root/.ssh/two "
+                            "&& cat /root/.ssh/one /root/.ssh/two /root/.ssh/one > /dev/null")
+            agent.wait_for(lambda a: field(a, "container.id") == cid
+                           and a["output"].startswith("home ssh key"))
+            agent.wait_for(lambda a: field(a, "container.id") == cid
+                           and a["output"].count("/root/.ssh/") and "one" in a["output"], 5)
+            time.sleep(0.5)
+            agent.stop()
+            outputs = sorted(a["output"] for a in agent.alerts()
+                             if field(a, "container.id") == cid)
+            self.assertEqual(outputs, ["home ssh key /home/a/.ssh/k in " + cid] +
+                                      ["ssh key /root/.ssh/one in " + cid] * 3 +
+                                      ["ssh key /root/.ssh/two in " + cid] * 2)
 
 
 if __name__ == "__main__":
