@@ -24,20 +24,24 @@ SocketEnd End(const Event::FdInfo& fd, bool local) {
 bool LocalIsServer(const Event& e) {
   switch (e.type) {
     case EventType::kConnect:
-    case EventType::kSendto:
-    case EventType::kSendmsg:
       return false;
     case EventType::kAccept:
     case EventType::kAccept4:
     case EventType::kBind:
     case EventType::kListen:
       return true;
-    default: {
-      const auto& fd = e.fd_info;
-      if (fd.remote_port == 0) return true;
-      return fd.local_port != 0 && fd.local_port <= fd.remote_port;
-    }
+    case EventType::kSendto:
+    case EventType::kSendmsg:
+      if (e.fd_info.peer_from_call) return false;  // an unconnected socket sending: a client
+      break;
+    default:
+      break;
   }
+  // Which end accepted is not recorded (no descriptor table yet): the end without a peer, or
+  // the lower port, serves.
+  const auto& fd = e.fd_info;
+  if (fd.remote_port == 0) return true;
+  return fd.local_port != 0 && fd.local_port <= fd.remote_port;
 }
 
 std::string EndText(const SocketEnd& end) {
@@ -80,6 +84,7 @@ std::string SocketName(const Event& e) {
   }
   SocketEnds ends;
   if (!IpSocketEnds(e, ends)) return {};
+  if (ends.local.port == 0 && ends.remote.port == 0) return {};  // a fresh socket: no name yet
   if (ends.remote.port == 0) return EndText(ends.local);
   return EndText(ends.client) + "->" + EndText(ends.server);
 }

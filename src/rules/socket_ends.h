@@ -25,12 +25,14 @@ struct SocketEnds {
 bool IsSocketEvent(const Event& event);
 
 // Fills `out` for IPv4/IPv6 sockets; false for other descriptors (unix sockets included).
-// Roles: connect/sendto/sendmsg make the process the client, accept/bind/listen the server;
-// otherwise the end without a peer port, or the lower port, is the server.
+// Roles: connect, and sends with an address on an unconnected socket, make the process the
+// client; accept/bind/listen the server; otherwise the end without a peer port, or the lower
+// port, is the server.
 bool IpSocketEnds(const Event& event, SocketEnds& out);
 
-// "cip:cport->sip:sport" for IP sockets ("lip:lport" while there is no peer), the path a unix
-// socket was connected or bound to; empty when unknown.
+// "cip:cport->sip:sport" for IP sockets ("lip:lport" while there is no peer, empty while
+// neither end has a port), the path a unix socket was connected or bound to; empty when
+// unknown.
 std::string SocketName(const Event& event);
 
 // Falco's names: l4proto "tcp", "udp", "icmp", "raw" (empty when unknown); fd.type "ipv4",

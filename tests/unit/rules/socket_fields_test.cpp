@@ -163,6 +163,21 @@ TEST(SocketFieldsTest, RolesFollowTheCall) {
   e.fd_info = Ipv4("0.0.0.0", 53, "0.0.0.0", 0);  // an unconnected UDP server
   ASSERT_TRUE(IpSocketEnds(e, ends));
   EXPECT_TRUE(ends.local_is_server);
+  // A server answering on an accepted socket: sendmsg does not make it the client.
+  e.type = EventType::kSendmsg;
+  e.fd_info = Ipv4("127.0.0.1", 4455, "127.0.0.1", 45354);
+  ASSERT_TRUE(IpSocketEnds(e, ends));
+  EXPECT_TRUE(ends.local_is_server);
+  EXPECT_EQ(SocketName(e), "127.0.0.1:45354->127.0.0.1:4455");
+  e.fd_info.peer_from_call = true;  // an unconnected socket sending to an address: the client
+  e.fd_info.local_port = 50000;
+  e.fd_info.remote_port = 53;
+  ASSERT_TRUE(IpSocketEnds(e, ends));
+  EXPECT_FALSE(ends.local_is_server);
+  // A socket just created has no name yet.
+  e.type = EventType::kSocket;
+  e.fd_info = Ipv4("0.0.0.0", 0, "0.0.0.0", 0);
+  EXPECT_EQ(SocketName(e), "");
   e.fd_info.kind = Kind::kFile;
   EXPECT_FALSE(IpSocketEnds(e, ends));
   EXPECT_EQ(SocketName(e), "");
