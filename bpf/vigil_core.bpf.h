@@ -15,6 +15,7 @@
  * plain loads the kernel makes fault-safe, several times cheaper than a bpf_probe_read_kernel()
  * call each. With btf_id 0 it is untyped memory (a name's bytes, an array of pointers). */
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
 #define VIGIL_AS(type, ptr) ((struct type *)bpf_rdonly_cast((ptr), bpf_core_type_id_kernel(struct type)))
 
 /* Copies the name of dentry `d` into `out` (zero-padded, VIGIL_FILTER_NAME_LEN bytes, as the

@@ -8,7 +8,7 @@
 #ifndef VIGIL_BPF_SHARED_EVENTS_H
 #define VIGIL_BPF_SHARED_EVENTS_H
 
-#define VIGIL_ABI_VERSION 3
+#define VIGIL_ABI_VERSION 4
 #define VIGIL_COMM_LEN 16
 #define VIGIL_ARGS_MAX 4096     /* bytes of argv kept per exec */
 #define VIGIL_PATH_BYTES 4096   /* bytes of path components kept per path */
@@ -39,6 +39,7 @@ enum vigil_syscall_id {
   VIGIL_SC_FCHDIR, VIGIL_SC_PRCTL, VIGIL_SC_CAPSET, VIGIL_SC_IO_URING_SETUP,
   VIGIL_SC_SOCKET, VIGIL_SC_CONNECT, VIGIL_SC_ACCEPT, VIGIL_SC_ACCEPT4, VIGIL_SC_BIND,
   VIGIL_SC_LISTEN, VIGIL_SC_SENDTO, VIGIL_SC_RECVFROM, VIGIL_SC_SENDMSG, VIGIL_SC_RECVMSG,
+  VIGIL_SC_EXECVE, VIGIL_SC_EXECVEAT, /* failed only: a successful one is a VIGIL_EV_EXEC */
   VIGIL_SC_MAX,
 };
 
@@ -80,6 +81,7 @@ enum vigil_open_syscall {
 /* Facts about an executed file. */
 #define VIGIL_EXE_UPPER_LAYER 0x1 /* on an overlayfs upper (writable) layer */
 #define VIGIL_EXE_MEMFD 0x2       /* an anonymous memory file (memfd_create) */
+#define VIGIL_EXE_VIA_EXECVEAT 0x4 /* the image was replaced by execveat (else execve) */
 
 /* Flags on a path: the walk stopped before the root (too deep or too long); the path was
  * read from a kernel object (an open that failed has none). */

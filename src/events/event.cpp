@@ -68,6 +68,7 @@ bool EventTypeProduced(EventType type) {
   // Keep in step with bpf/vigil.bpf.c and src/sensor/decode.cpp.
   switch (type) {
     case EventType::kExecve:
+    case EventType::kExecveat:
     case EventType::kClone:
     case EventType::kProcExit:
     case EventType::kOpen:

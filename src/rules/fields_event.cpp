@@ -17,7 +17,10 @@ namespace {
 using namespace field_helpers;
 
 bool IsOpen(Ctx& c) { return IsOpenFamily(c.event().type); }
-bool HasResult(Ctx& c) { return IsOpen(c) || IsGenericSyscall(c.event().type); }
+bool HasResult(Ctx& c) {
+  const EventType t = c.event().type;
+  return IsOpen(c) || IsGenericSyscall(t) || t == EventType::kExecve || t == EventType::kExecveat;
+}
 
 bool OpenIsRead(uint32_t flags) {
   uint32_t access = flags & O_ACCMODE;
@@ -68,7 +71,7 @@ bool Arg(Ctx& c, std::string_view name, FieldValue& o, std::string& s) {
     return false;
   }
   if (IsProcessImage(e.type)) {
-    if (name == "res") return Str(o, "0");
+    if (name == "res") return Str(o, s = std::to_string(e.ret));
     if (name == "filename") return NonEmpty(o, e.exe_filename);
     if (name == "exe") return e.args.empty() ? false : Str(o, e.args.front());
     if (name == "cwd") return NonEmpty(o, e.cwd);

@@ -90,7 +90,7 @@ EventType SyscallType(uint16_t id) {
       EventType::kSocket,      EventType::kConnect,     EventType::kAccept,
       EventType::kAccept4,     EventType::kBind,        EventType::kListen,
       EventType::kSendto,      EventType::kRecvfrom,    EventType::kSendmsg,
-      EventType::kRecvmsg,
+      EventType::kRecvmsg,     EventType::kExecve,      EventType::kExecveat,
   };
   return id < VIGIL_SC_MAX ? kTypes[id] : EventType::kUnknown;
 }
@@ -170,7 +170,7 @@ Status DecodeRecord(std::span<const uint8_t> record, int64_t offset, Event& e) {
           !c.Take(x.env_len, env)) {
         return Fail("exec record lengths exceed the record");
       }
-      e.type = EventType::kExecve;
+      e.type = (x.exe_flags & VIGIL_EXE_VIA_EXECVEAT) ? EventType::kExecveat : EventType::kExecve;
       e.tty = x.tty;
       e.vpid = x.vpid;
       e.cap_effective = x.cap_effective;
@@ -261,6 +261,8 @@ Status DecodeRecord(std::span<const uint8_t> record, int64_t offset, Event& e) {
           e.syscall_strings[i].assign(UntilNul(text));
         }
       }
+      // A failed exec: what it tried to run is its filename argument (as passed).
+      if (IsProcessImage(e.type)) e.exe_filename = e.syscall_strings[0];
       return {};
     }
     default:

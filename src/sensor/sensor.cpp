@@ -335,6 +335,11 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
       {EventType::kSendmsg, skel->progs.vigil_exit_sendmsg},
       {EventType::kRecvmsg, skel->progs.vigil_exit_recvmsg},
   };
+  // Failed execs (a successful one is sched_process_exec's): attached wherever they exist.
+  const bool has_execveat = HasSyscallExitTracepoint("execveat");
+  bpf_program__set_autoload(skel->progs.vigil_exit_execve, HasSyscallExitTracepoint("execve"));
+  bpf_program__set_autoload(skel->progs.vigil_exit_execveat, has_execveat);
+  bpf_program__set_autoload(skel->progs.vigil_enter_execveat, has_execveat);
   // The directory verdict cache stays valid only while every rename and mount is seen.
   const std::pair<std::string_view, bpf_program*> generation_programs[] = {
       {"rename", skel->progs.vigil_gen_rename},       {"renameat", skel->progs.vigil_gen_renameat},

@@ -33,8 +33,12 @@ const Process* ProcessTable::Ancestor(const Process& process, int generation) co
 }
 
 void ProcessTable::AssignContainer(Process& p, const Event& event) {
-  if (!event.cgroup_path.empty() || event.type == EventType::kProcInfo ||
-      event.type == EventType::kExecve || event.type == EventType::kClone) {
+  // Process records (seeded, forked, a new image) carry the cgroup path; a failed exec is a
+  // syscall record like any other and does not.
+  const bool carries_path = event.type == EventType::kProcInfo ||
+                            event.type == EventType::kClone ||
+                            (IsProcessImage(event.type) && event.ret >= 0);
+  if (!event.cgroup_path.empty() || carries_path) {
     auto found = ContainerFromCgroupPath(event.cgroup_path);
     p.container_id = found ? found->ShortId() : std::string(kHostContainerId);
     if (event.cgroup_id != 0) cgroup_containers_[event.cgroup_id] = p.container_id;
@@ -113,7 +117,7 @@ const Process* ProcessTable::Apply(Event& event) {
   }
   AssignContainer(p, event);
   if (IsProcessImage(event.type)) {
-    ApplyImage(p, event);
+    if (event.ret >= 0) ApplyImage(p, event);  // a failed exec leaves the image as it was
   } else if (IsGenericSyscall(event.type)) {
     ApplySyscall(p, event);
   } else if (event.type == EventType::kProcExit) {

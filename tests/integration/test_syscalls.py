@@ -14,15 +14,16 @@ TYPES = """unlink, unlinkat, rename, renameat, renameat2, mkdir, mkdirat, rmdir,
     setresuid, setresgid, setreuid, setregid, ptrace, mount, umount2, memfd_create, dup, dup2,
     dup3, unshare, setns, bpf, userfaultfd, kill, tkill, tgkill, chdir, fchdir, prctl, capset,
     io_uring_setup, socket, connect, accept, accept4, bind, listen, sendto, recvfrom, sendmsg,
-    recvmsg, open, openat, openat2, creat"""
+    recvmsg, open, openat, openat2, creat, execve, execveat"""
 
 RULES = """
 - rule: Family call
   desc: every traced syscall of the helper program
   condition: >
     evt.type in (%s)
-    and container.id != host and proc.exepath endswith vigil-syscalls
-  output: "%%evt.type|%%evt.res|%%evt.args|%%fd.name|%%container.id"
+    and container.id != host
+    and (proc.exepath endswith vigil-syscalls or evt.type = execveat)
+  output: "%%evt.type|%%evt.res|%%evt.args|%%fd.name|%%container.id|%%proc.name|%%evt.arg.filename"
   priority: DEBUG
 """ % TYPES
 
@@ -91,7 +92,7 @@ class SyscallFamiliesTest(unittest.TestCase):
         cls.agent = harness.Agent("run", "-o", "json", "-r", cls.rules.name)
         cls.agent.wait_ready()
         cls.calls = {}  # family -> [(type, res, args, fd.name)]
-        for family in ("files", "identity", "process", "dup", "net", "mount"):
+        for family in ("files", "identity", "process", "dup", "net", "exec", "mount"):
             extra = ["-v", cls.helper + ":/usr/local/bin/vigil-syscalls:ro"]
             if family == "mount":
                 extra += ["--cap-add", "SYS_ADMIN"]
@@ -148,6 +149,21 @@ class SyscallFamiliesTest(unittest.TestCase):
         sockets = [e for e in events if e[0] == "socket"]
         self.assertIn("domain=AF_INET type=SOCK_STREAM|SOCK_CLOEXEC", " ".join(s[2] for s in sockets))
         self.assertIn("domain=AF_INET type=SOCK_DGRAM", " ".join(s[2] for s in sockets))
+
+    def test_failed_execve_and_execveat(self):
+        cid = self.calls["exec"]
+        alerts = [a for a in self.agent.alerts() if field(a, "container.id") == cid]
+        failed = [a for a in alerts
+                  if field(a, "evt.type") == "execve" and field(a, "evt.res") != "SUCCESS"]
+        self.assertEqual(len(failed), 1, alerts)
+        self.assertEqual(field(failed[0], "evt.res"), "ENOENT")
+        self.assertEqual(field(failed[0], "evt.arg.filename"), "/no/such/program")
+        # The process that failed keeps its image: proc.* is still the helper.
+        self.assertEqual(field(failed[0], "proc.name"), "vigil-syscalls")
+        replaced = [a for a in alerts if field(a, "evt.type") == "execveat"]
+        self.assertEqual(len(replaced), 1, alerts)
+        self.assertEqual(field(replaced[0], "evt.res"), "SUCCESS")
+        self.assertEqual(field(replaced[0], "proc.name"), "true")
 
     def test_open_family(self):
         events = self.events("files")

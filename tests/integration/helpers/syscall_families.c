@@ -3,7 +3,7 @@
  * Static, so it runs in the busybox test image. Calls that the container's seccomp profile or
  * missing capabilities refuse still count: vigil reports failed calls too.
  *
- * usage: vigil-syscalls files|identity|process|mount|dup|net */
+ * usage: vigil-syscalls files|identity|process|mount|dup|net|exec */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -142,6 +142,17 @@ static int net(void) {
   return 0;
 }
 
+/* A failed execve (nothing there), then an execveat that replaces this program with busybox's
+ * true. */
+static int execs(void) {
+  char *const argv[] = {"no-such-program", NULL};
+  char *const envp[] = {"FAMILY=exec", NULL};
+  execve("/no/such/program", argv, envp);
+  char *const true_argv[] = {"true", NULL};
+  syscall(SYS_execveat, AT_FDCWD, "/bin/true", true_argv, envp, 0);
+  return 1;
+}
+
 int main(int argc, char **argv) {
   if (argc != 2) {
     fprintf(stderr, "usage: %s files|identity|process|mount|dup|net\n", argv[0]);
@@ -153,6 +164,7 @@ int main(int argc, char **argv) {
   if (!strcmp(argv[1], "mount")) return mounts();
   if (!strcmp(argv[1], "dup")) return dups();
   if (!strcmp(argv[1], "net")) return net();
+  if (!strcmp(argv[1], "exec")) return execs();
   fprintf(stderr, "unknown family %s\n", argv[1]);
   return 2;
 }

@@ -124,6 +124,39 @@ TEST(DefaultRulesTest, TouchBinIsWriteBelowBinaryDir) {
   EXPECT_THAT(matches[0].output, testing::HasSubstr("command=touch /bin/test file=/bin/test"));
 }
 
+// A failed exec spawns nothing: vigil's spawned_process needs success, so a shell searching
+// PATH is not one new shell per directory tried. A rule can still ask for failures.
+TEST(DefaultRulesTest, FailedExecIsNotASpawnedProcess) {
+  RulesHarness h;
+  ASSERT_TRUE(h.LoadDefault());
+  h.Spawn(150, "nginx", {"nginx"});
+  testing_support::ProcSpec sh;
+  sh.pid = 200;
+  sh.ppid = 150;
+  sh.comm = "sh";
+  sh.args = {"sh", "-c", "wget x"};
+  auto spawned = h.Exec(sh);
+  ASSERT_EQ(spawned.size(), 1u);
+  EXPECT_EQ(spawned[0].rule, "Run shell untrusted");
+  EXPECT_TRUE(h.FailedExec(200, "/usr/local/sbin/wget", -2).empty());
+  EXPECT_TRUE(h.FailedExec(200, "/usr/local/bin/wget", -2, EventType::kExecveat).empty());
+
+  RulesHarness custom;
+  ASSERT_TRUE(custom.Load(R"(
+- rule: failed exec
+  desc: d
+  condition: evt.type in (execve, execveat) and evt.rawres < 0
+  output: "%evt.type %evt.res %evt.arg.filename by %proc.name (%proc.cmdline) %container.id"
+  priority: NOTICE
+)"));
+  custom.Spawn(200, "sh", {"sh", "-c", "wget x"});
+  auto failed = custom.FailedExec(200, "/usr/local/bin/wget", -2);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_THAT(failed[0].output, testing::HasSubstr(
+                                    "execve ENOENT /usr/local/bin/wget by sh (sh -c wget x) "
+                                    "e8904b80c959"));
+}
+
 TEST(DefaultRulesTest, BenignActivityIsSilent) {
   RulesHarness h;
   ASSERT_TRUE(h.LoadDefault());

@@ -104,6 +104,23 @@ class RulesHarness {
     return Evaluate(e);
   }
 
+  // An execve (or execveat) by `pid` that failed with `ret` (-errno): the image stays as it was.
+  std::vector<Matched> FailedExec(uint32_t pid, const std::string& filename, int64_t ret,
+                                  EventType type = EventType::kExecve) {
+    Event e;
+    e.type = type;
+    e.pid = e.tid = pid;
+    const Process* p = processes_.Find(pid);
+    e.ppid = p ? p->ppid : 0;
+    e.cgroup_id = p ? p->cgroup_id : 1;
+    e.ret = ret;
+    e.exe_filename = filename;
+    e.syscall_strings[0] = filename;
+    e.syscall_string_arg[0] = type == EventType::kExecveat ? 1 : 0;
+    e.ts_ns = 1'700'000'000'000'000'000ull;
+    return Evaluate(e);
+  }
+
   // Loads rules from text; fails the test with every diagnostic if they do not load.
   bool Load(const std::string& text, bool expect_ok = true) {
     RuleLoader loader;

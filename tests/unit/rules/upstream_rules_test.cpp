@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include <functional>
+#include <set>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -64,7 +65,8 @@ TEST(UpstreamRulesTest, AllThreeLoadTogetherWithoutErrors) {
   std::string all;
   for (const auto& d : h.diagnostics()) all += d + "\n";
   EXPECT_THAT(all, testing::HasSubstr("field 'fd.sip.name' is not produced by vigil yet"));
-  EXPECT_THAT(all, testing::HasSubstr("event type 'execveat' is not captured by vigil yet"));
+  // Every event type the upstream files name is captured now (execveat was the last).
+  EXPECT_THAT(all, testing::Not(testing::HasSubstr("is not captured by vigil yet")));
   // Sockets are observed now: their fields and events are no longer reported missing.
   EXPECT_THAT(all, testing::Not(testing::HasSubstr("field 'fd.sip' is not produced")));
   EXPECT_THAT(all, testing::Not(testing::HasSubstr("event type 'connect' is not captured")));
@@ -336,6 +338,18 @@ INSTANTIATE_TEST_SUITE_P(Rules, UpstreamRuleCaseTest, testing::ValuesIn(Cases())
                            }
                            return name;
                          });
+
+// As in Falco, the upstream spawned_process matches failed execs too, with proc.* the caller's.
+TEST(UpstreamRulesTest, FailedExecMatchesSpawnedProcessAsInFalco) {
+  REQUIRE_UPSTREAM();
+  RulesHarness h;
+  ASSERT_TRUE(h.LoadFiles(UpstreamFiles()));
+  h.Exec(Proc(150, "nginx", {"nginx"}, 100));
+  h.Exec(Proc(200, "sh", {"sh", "-c", "id"}, 150));
+  std::set<std::string> rules;
+  for (const auto& m : h.FailedExec(200, "/usr/local/bin/id", -2)) rules.insert(m.rule);
+  EXPECT_TRUE(rules.contains("Run shell untrusted"));
+}
 
 }  // namespace
 }  // namespace vigil::rules

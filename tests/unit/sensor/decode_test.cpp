@@ -158,6 +158,40 @@ TEST(DecodeTest, Syscall) {
   EXPECT_FALSE(DecodeRecord(Record(x, old_path + new_path), 0, e));
 }
 
+TEST(DecodeTest, ExecThroughExecveatIsAnExecveatEvent) {
+  vigil_exec x{};
+  x.hdr = Header(VIGIL_EV_EXEC);
+  x.exe_flags = VIGIL_EXE_VIA_EXECVEAT | VIGIL_EXE_MEMFD;
+  Event e;
+  ASSERT_TRUE(DecodeRecord(Record(x, ""), 0, e));
+  EXPECT_EQ(e.type, EventType::kExecveat);
+  EXPECT_TRUE(e.exe_from_memfd);
+  EXPECT_EQ(e.ret, 0);
+}
+
+TEST(DecodeTest, FailedExecsNameWhatTheyTriedToRun) {
+  vigil_syscall x{};
+  x.hdr = Header(VIGIL_EV_SYSCALL);
+  x.ret = -2;  // ENOENT
+  x.syscall = VIGIL_SC_EXECVE;
+  std::string filename("/no/such/program\0", 17);
+  x.str_len[0] = 17;
+  x.str_arg[0] = 0;
+  x.str_arg[1] = x.str_arg[2] = VIGIL_SC_NO_STRING;
+  Event e;
+  ASSERT_TRUE(DecodeRecord(Record(x, filename), 0, e));
+  EXPECT_EQ(e.type, EventType::kExecve);
+  EXPECT_EQ(e.ret, -2);
+  EXPECT_EQ(e.exe_filename, "/no/such/program");
+  EXPECT_TRUE(e.args.empty());
+
+  x.syscall = VIGIL_SC_EXECVEAT;
+  x.str_arg[0] = 1;  // execveat's pathname is its second argument
+  ASSERT_TRUE(DecodeRecord(Record(x, filename), 0, e));
+  EXPECT_EQ(e.type, EventType::kExecveat);
+  EXPECT_EQ(e.exe_filename, "/no/such/program");
+}
+
 TEST(DecodeTest, SocketCallCarriesTheDescriptorFromTheKernel) {
   vigil_syscall x{};
   x.hdr = Header(VIGIL_EV_SYSCALL);

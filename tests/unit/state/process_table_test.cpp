@@ -51,6 +51,24 @@ TEST(ProcessTableTest, ContainerFromTheExecCgroup) {
   EXPECT_EQ(table.Apply(open)->container_id, "e8904b80c959");
 }
 
+TEST(ProcessTableTest, FailedExecKeepsTheImageAndTheContainer) {
+  ProcessTable table;
+  Event e = Exec(10, 1, "sh", {"sh", "-c", "x"}, "/docker/" + kId);
+  table.Apply(e);
+  Event failed;  // a syscall record: no cgroup path, no image
+  failed.type = EventType::kExecve;
+  failed.pid = failed.tid = 10;
+  failed.ppid = 1;
+  failed.cgroup_id = e.cgroup_id;
+  failed.ret = -2;
+  failed.exe_filename = "/usr/local/bin/x";
+  const Process* p = table.Apply(failed);
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->container_id, "e8904b80c959");
+  EXPECT_EQ(p->cmdline, "sh -c x");
+  EXPECT_EQ(p->exepath, "/bin/busybox");
+}
+
 TEST(ProcessTableTest, AncestryThroughForkAndExec) {
   ProcessTable table;
   Event init = Exec(1, 0, "systemd", {"/sbin/init"});
