@@ -58,6 +58,8 @@ output::HealthCounters Sample(const EventPipeline& pipeline, const sensor::Senso
   c.kernel_dropped_per_cpu = std::move(stats.kernel_dropped_per_cpu);
   c.kernel_dropped_by_kind = std::move(stats.kernel_dropped_by_kind);
   c.ring_buffer_bytes = stats.ring_buffer_bytes;
+  c.processes = pipeline.processes_tracked();
+  c.containers = pipeline.containers_known();
   SampleSelf(c);
   return c;
 }

@@ -1,6 +1,9 @@
 #include "cli/pipeline.h"
 
 #include <malloc.h>
+#include <signal.h>
+
+#include <cerrno>
 
 #include "common/clock.h"
 #include "common/log.h"
@@ -35,8 +38,32 @@ void EventPipeline::DrainMetadata() {
   for (auto& info : options_.metadata->TakeUpdates()) AddContainer(info);
 }
 
+void EventPipeline::ForgetRemovedContainers(uint64_t now_ns) {
+  if (options_.metadata) {
+    for (auto& id : options_.metadata->TakeRemovals()) {
+      removed_containers_.emplace_back(now_ns + kForgetContainerAfterNs, std::move(id));
+    }
+  }
+  while (!removed_containers_.empty() && removed_containers_.front().first <= now_ns) {
+    const std::string& id = removed_containers_.front().second;
+    containers_.Erase(id);
+    users_.Forget(id);
+    processes_.ForgetContainer(id);
+    removed_containers_.pop_front();
+  }
+}
+
 void EventPipeline::Tick(uint64_t now_ns) {
   DrainMetadata();
+  ForgetRemovedContainers(now_ns);
+  if (options_.live && now_ns >= next_reap_ns_) {
+    if (next_reap_ns_ != 0) {
+      processes_.ReapVanished(now_ns, [](uint32_t pid) {
+        return kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+      });
+    }
+    next_reap_ns_ = now_ns + kReapIntervalNs;
+  }
   // Give memory freed after bursts back to the system (glibc keeps it otherwise: a burst of
   // 2,000 processes left the agent 11 MB larger for good).
   forgotten_since_trim_ += processes_.Sweep(now_ns);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <deque>
 #include <memory>
 #include <string>
 
@@ -47,11 +48,18 @@ class EventPipeline {
 
   uint64_t events() const { return events_; }
   static constexpr std::size_t kTrimAfterForgotten = 256;
+  // A removed container's metadata stays this long for its processes' last events.
+  static constexpr uint64_t kForgetContainerAfterNs = 10'000'000'000ull;
+  // How often processes whose exit was never seen (lost records) are looked for in /proc.
+  static constexpr uint64_t kReapIntervalNs = 30'000'000'000ull;
   uint64_t alerts() const { return alerts_; }
+  std::size_t processes_tracked() const { return processes_.size(); }
+  std::size_t containers_known() const { return containers_.size(); }
   Status capture_status() const { return capture_status_; }
 
  private:
   void DrainMetadata();
+  void ForgetRemovedContainers(uint64_t now_ns);
   void NoteContainer(const Process& process, const Event& event);
   void Emit(const rules::Rule& rule, const Process& process);
   void Record(const Status& status);
@@ -66,6 +74,8 @@ class EventPipeline {
   Alert alert_;
   Status capture_status_;
   std::size_t forgotten_since_trim_ = 0;
+  std::deque<std::pair<uint64_t, std::string>> removed_containers_;  // (forget at, id)
+  uint64_t next_reap_ns_ = 0;
 };
 
 }  // namespace vigil

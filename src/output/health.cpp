@@ -72,14 +72,15 @@ std::string FormatStats(const HealthCounters& p, const HealthCounters& n, double
   return fmt::format(
       "stats: {:.0f} events/s evaluated, {:.0f} alerts/s; kernel: {:.0f} records/s sent, {:.0f} "
       "opens/s filtered, {} dropped ({} since start), {} undecodable; agent cpu {:.1f}% of a "
-      "core, rss {:.1f} MB ({:.1f} MB of it maps the {:.0f} MB ring buffer twice)",
+      "core, rss {:.1f} MB ({:.1f} MB of it maps the {:.0f} MB ring buffer twice); state: {} "
+      "processes, {} containers",
       Rate(p.events, n.events, seconds), Rate(p.alerts, n.alerts, seconds),
       Rate(p.kernel_sent, n.kernel_sent, seconds),
       Rate(p.kernel_filtered, n.kernel_filtered, seconds),
       n.kernel_dropped - std::min(n.kernel_dropped, p.kernel_dropped), n.kernel_dropped,
       n.decode_errors, cpu_pct, static_cast<double>(n.rss_bytes) / (1 << 20),
       2.0 * static_cast<double>(n.ring_buffer_bytes) / (1 << 20),
-      static_cast<double>(n.ring_buffer_bytes) / (1 << 20));
+      static_cast<double>(n.ring_buffer_bytes) / (1 << 20), n.processes, n.containers);
 }
 
 }  // namespace vigil::output

@@ -26,6 +26,8 @@ struct HealthCounters {
   uint64_t cpu_ns = 0;           // the agent's own CPU time, user + system
   uint64_t rss_bytes = 0;        // the agent's resident memory
   uint64_t ring_buffer_bytes = 0;  // the kernel ring buffer, mapped twice into the agent
+  uint64_t processes = 0;          // state now: processes tracked (live and recently exited)
+  uint64_t containers = 0;         // state now: containers with metadata
 };
 
 // Says when events were lost: the first loss at once, then at most one alert per

@@ -41,6 +41,13 @@ void ContainerMetadataService::Enqueue(const std::string& short_id, bool force) 
   changed_.notify_all();
 }
 
+void ContainerMetadataService::Forget(const std::string& short_id) {
+  std::lock_guard lock(mutex_);
+  requested_.erase(short_id);
+  done_.erase(short_id);
+  removals_.push_back(short_id);
+}
+
 void ContainerMetadataService::Request(const std::string& id) {
   if (!available_) return;
   Enqueue(id.substr(0, 12), false);
@@ -50,6 +57,13 @@ std::vector<ContainerInfo> ContainerMetadataService::TakeUpdates() {
   std::lock_guard lock(mutex_);
   std::vector<ContainerInfo> out;
   out.swap(updates_);
+  return out;
+}
+
+std::vector<std::string> ContainerMetadataService::TakeRemovals() {
+  std::lock_guard lock(mutex_);
+  std::vector<std::string> out;
+  out.swap(removals_);
   return out;
 }
 
@@ -94,6 +108,8 @@ void ContainerMetadataService::FollowEvents() {
           if (action == "create" || action == "start" || action == "rename" ||
               action == "update") {
             Enqueue(id.substr(0, 12), true);
+          } else if (action == "destroy") {
+            Forget(id.substr(0, 12));
           }
         },
         [this] { return running_.load(); });

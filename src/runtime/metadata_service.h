@@ -36,6 +36,8 @@ class ContainerMetadataService {
   void Request(const std::string& id);
   // Metadata that arrived since the last call.
   std::vector<ContainerInfo> TakeUpdates();
+  // 12-character ids of containers the engine destroyed since the last call.
+  std::vector<std::string> TakeRemovals();
   // Waits until `id` has been looked up (found or not) or `timeout` passed. True if looked up.
   bool WaitFor(const std::string& id, std::chrono::milliseconds timeout);
   bool engine_available() const { return available_.load(); }
@@ -44,6 +46,7 @@ class ContainerMetadataService {
   void LookupLoop();
   void FollowEvents();
   void Enqueue(const std::string& short_id, bool force);
+  void Forget(const std::string& short_id);
 
   DockerClient client_;
   std::atomic<bool> running_{false};
@@ -54,6 +57,7 @@ class ContainerMetadataService {
   std::set<std::string> requested_;  // queued or done
   std::set<std::string> done_;
   std::vector<ContainerInfo> updates_;
+  std::vector<std::string> removals_;
   std::thread lookup_thread_;
   std::thread events_thread_;
 };

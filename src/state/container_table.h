@@ -21,6 +21,7 @@ class ContainerTable {
     auto it = containers_.find(id);
     return it == containers_.end() ? nullptr : &it->second;
   }
+  void Erase(const std::string& id) { containers_.erase(id); }
   std::size_t size() const { return containers_.size(); }
 
  private:

@@ -61,6 +61,23 @@ class ProcessTable {
   // Forgets processes that exited more than kExitedRetentionNs before `now_ns`.
   // Returns how many were forgotten.
   std::size_t Sweep(uint64_t now_ns);
+  // Marks as exited (now) the processes `alive` says are gone: their exit was never seen (a
+  // record lost to a full ring buffer). Returns how many.
+  template <class Alive>
+  std::size_t ReapVanished(uint64_t now_ns, Alive&& alive) {
+    std::size_t n = 0;
+    for (auto& [pid, p] : processes_) {
+      if (p.exited || alive(pid)) continue;
+      p.exited = true;
+      p.exit_ns = now_ns;
+      ++n;
+    }
+    return n;
+  }
+  // Forgets which cgroups belonged to a removed container.
+  void ForgetContainer(const std::string& container_id) {
+    std::erase_if(cgroup_containers_, [&](const auto& e) { return e.second == container_id; });
+  }
   std::size_t size() const { return processes_.size(); }
 
  private:

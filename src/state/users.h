@@ -34,6 +34,8 @@ class UserDb {
   // else is known, as on every Linux system.
   std::optional<std::string_view> Name(const std::string& container_id, uint32_t uid);
   void Add(const UserInfo& user);
+  // Drops a removed container's table.
+  void Forget(const std::string& container_id) { tables_.erase(container_id); }
   // Called for every entry of every table read from a file, so a capture can record them.
   void OnLoaded(std::function<void(const UserInfo&)> callback) { on_loaded_ = std::move(callback); }
 

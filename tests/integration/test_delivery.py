@@ -87,7 +87,7 @@ class DeliveryTest(unittest.TestCase):
         self.assertGreaterEqual(len(lines), 3, agent.stderr)
         self.assertRegex(lines[-1], r"stats: \d+ events/s evaluated, \d+ alerts/s; kernel: \d+ "
                          r"records/s sent, \d+ opens/s filtered, \d+ dropped \(\d+ since start\), "
-                         r"\d+ undecodable; agent cpu [\d.]+% of a core, rss [\d.]+ MB \([\d.]+ MB of it maps the 4 MB ring buffer twice\)")
+                         r"\d+ undecodable; agent cpu [\d.]+% of a core, rss [\d.]+ MB \([\d.]+ MB of it maps the 4 MB ring buffer twice\); state: \d+ processes, \d+ containers")
 
 
 if __name__ == "__main__":

@@ -82,11 +82,13 @@ TEST(FormatStatsTest, RatesOverTheInterval) {
   after.cpu_ns = 500'000'000;  // half a second of CPU in 10 s: 5%
   after.rss_bytes = 12u << 20;
   after.ring_buffer_bytes = 4u << 20;
+  after.processes = 1203;
+  after.containers = 3;
   std::string line = FormatStats(before, after, 10.0);
   EXPECT_THAT(line, HasSubstr("2000 events/s evaluated, 1 alerts/s"));
   EXPECT_THAT(line, HasSubstr("3000 records/s sent, 10000 opens/s filtered, 7 dropped (7 since start)"));
   EXPECT_THAT(line, HasSubstr("agent cpu 5.0% of a core, rss 12.0 MB (8.0 MB of it maps the 4 MB "
-                               "ring buffer twice)"));
+                               "ring buffer twice); state: 1203 processes, 3 containers"));
 }
 
 }  // namespace

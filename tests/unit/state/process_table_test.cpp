@@ -69,6 +69,22 @@ TEST(ProcessTableTest, FailedExecKeepsTheImageAndTheContainer) {
   EXPECT_EQ(p->exepath, "/bin/busybox");
 }
 
+// A process whose exit record was lost is found gone and then forgotten like any other.
+TEST(ProcessTableTest, VanishedProcessesAreReapedThenSwept) {
+  ProcessTable table;
+  Event a = Exec(10, 1, "a", {"a"});
+  Event b = Exec(11, 1, "b", {"b"});
+  table.Apply(a);
+  table.Apply(b);
+  EXPECT_EQ(table.ReapVanished(100, [](uint32_t pid) { return pid != 11; }), 1u);
+  EXPECT_FALSE(table.Find(10)->exited);
+  EXPECT_TRUE(table.Find(11)->exited);
+  EXPECT_EQ(table.ReapVanished(200, [](uint32_t) { return false; }), 1u);  // only 10 is new
+  EXPECT_EQ(table.Sweep(100 + ProcessTable::kExitedRetentionNs + 1), 1u);
+  EXPECT_EQ(table.Find(11), nullptr);
+  ASSERT_NE(table.Find(10), nullptr);
+}
+
 TEST(ProcessTableTest, AncestryThroughForkAndExec) {
   ProcessTable table;
   Event init = Exec(1, 0, "systemd", {"/sbin/init"});
