@@ -247,6 +247,10 @@ struct {
 #define VIGIL_O_CREAT 0100
 #define VIGIL_O_TRUNC 01000
 
+static __always_inline int vigil_sig_has(const __u64 *sig, __u32 bit) {
+  return (sig[(bit / 64) & (VIGIL_NAME_SIG_BITS / 64 - 1)] >> (bit % 64)) & 1;
+}
+
 /* Is the name of `d` in the filter's set? `d` is an untrusted BTF pointer (bpf_rdonly_cast):
  * its fields and the name's bytes are read with plain, fault-safe loads, several times cheaper
  * than a helper call each. Most names are ruled out by their signature bit alone. */
@@ -255,7 +259,7 @@ static __always_inline int vigil_dentry_name_in(__u32 kind, const __u64 *sig, st
   if (len == 0 || len >= VIGIL_FILTER_NAME_LEN) return 0;
   const __u8 *name = bpf_rdonly_cast(d->d_name.name, 0);
   __u32 bit = vigil_name_sig(len, name[0], name[(len - 1) & (VIGIL_FILTER_NAME_LEN - 1)]);
-  if (!((sig[(bit / 64) & (VIGIL_NAME_SIG_BITS / 64 - 1)] >> (bit % 64)) & 1)) return 0;
+  if (!vigil_sig_has(sig, bit)) return 0;
   struct vigil_filter_name_key key = {.kind = kind};
   vigil_dentry_key_name(d, key.name);
   return bpf_map_lookup_elem(&open_filter_names, &key) != 0;
@@ -359,13 +363,29 @@ VIGIL_GENERATION(umount) /* umount2's tracepoint */
 VIGIL_GENERATION(move_mount)
 VIGIL_GENERATION(pivot_root)
 
-/* One step of the trie from node `node` with the name of `dentry`: the next node, or 0. */
+/* One step of the trie from node `node` with the name of `dentry`: the next node, or 0. A node
+ * holding "*" holds nothing else; for the others a name whose signature bit is clear is not in
+ * the trie, and no lookup is made. */
 static __always_inline struct vigil_prefix_node *vigil_trie_next(__u32 node, struct dentry *dentry) {
+  __u32 zero = 0;
+  struct vigil_open_filter_config *cfg = bpf_map_lookup_elem(&open_filter_config, &zero);
+  int star = -1; /* unknown: try both */
+  if (cfg && node < VIGIL_STAR_NODES)
+    star = (cfg->star_nodes[(node / 64) & (VIGIL_STAR_NODES / 64 - 1)] >> (node % 64)) & 1;
   struct vigil_prefix_key key = {.parent = node};
-  /* A name too long for a key can still match "*". */
   struct vigil_prefix_node *next = 0;
-  if (vigil_dentry_key_name(dentry, key.name)) next = bpf_map_lookup_elem(&open_filter_prefixes, &key);
-  if (!next) {
+  if (star != 1) {
+    struct dentry *d = VIGIL_AS(dentry, dentry);
+    __u32 len = d->d_name.len;
+    if (len > 0 && len < VIGIL_FILTER_NAME_LEN) {
+      const __u8 *name = bpf_rdonly_cast(d->d_name.name, 0);
+      __u32 bit = vigil_name_sig(len, name[0], name[(len - 1) & (VIGIL_FILTER_NAME_LEN - 1)]);
+      if ((!cfg || vigil_sig_has(cfg->prefix_sig, bit)) && vigil_dentry_key_name(dentry, key.name))
+        next = bpf_map_lookup_elem(&open_filter_prefixes, &key);
+    }
+  }
+  /* A name too long for a key can still match "*". */
+  if (!next && star != 0) {
     __builtin_memset(key.name, 0, sizeof(key.name));
     key.name[0] = '*';
     next = bpf_map_lookup_elem(&open_filter_prefixes, &key);
@@ -473,9 +493,13 @@ static __always_inline int vigil_open_verdict(struct vigil_open_filter_config *c
     return VIGIL_OPEN_SEND;
   if (ret < 0) return cfg->failures ? VIGIL_OPEN_SEND : (cfg->dotdot ? VIGIL_OPEN_IF_PREFIX : VIGIL_OPEN_DROP);
   if (cfg->comms) {
-    char comm[VIGIL_COMM_LEN] = {};
-    bpf_get_current_comm(comm, sizeof(comm));
-    if (bpf_map_lookup_elem(&open_filter_comms, comm)) return VIGIL_OPEN_SEND;
+    /* The comm as two words (the kernel keeps it zero-padded); its signature first. */
+    struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+    const __u64 *words = bpf_rdonly_cast(task->comm, 0);
+    __u64 comm[2] = {words[0], words[1]};
+    if (vigil_sig_has(cfg->comm_sig, vigil_comm_sig(comm[0], comm[1])) &&
+        bpf_map_lookup_elem(&open_filter_comms, comm))
+      return VIGIL_OPEN_SEND;
   }
   if ((cfg->leaves || cfg->parents) && file) {
     struct file *f = bpf_rdonly_cast(file, bpf_core_type_id_kernel(struct file));

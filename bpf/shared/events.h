@@ -176,6 +176,15 @@ static inline __u32 vigil_name_sig(__u32 len, __u8 first, __u8 last) {
   return (len * 131u + first * 31u + last) & (VIGIL_NAME_SIG_BITS - 1);
 }
 
+/* A comm's signature: its 16 zero-padded bytes as two words, hashed to VIGIL_NAME_SIG_BITS. */
+static inline __u32 vigil_comm_sig(__u64 w0, __u64 w1) {
+  return (__u32)(((w0 * 0x9E3779B97F4A7C15ULL) ^ (w1 * 0xC2B2AE3D27D4EB4FULL)) >> 54) &
+         (VIGIL_NAME_SIG_BITS - 1);
+}
+
+/* Trie nodes below this number have a bit in star_nodes. */
+#define VIGIL_STAR_NODES 256
+
 struct vigil_open_filter_config {
   __u32 enabled;   /* 0: every open passes */
   __u32 writes;    /* opens for writing, creating or truncating pass */
@@ -190,6 +199,11 @@ struct vigil_open_filter_config {
    * bit is clear is not in the map, and the copy and lookup are skipped. */
   __u64 leaf_sig[VIGIL_NAME_SIG_BITS / 64];
   __u64 parent_sig[VIGIL_NAME_SIG_BITS / 64];
+  __u64 comm_sig[VIGIL_NAME_SIG_BITS / 64];   /* see vigil_comm_sig */
+  __u64 prefix_sig[VIGIL_NAME_SIG_BITS / 64]; /* names in the prefix trie, except "*" */
+  /* Trie nodes whose one child is "*" (a "*" absorbs its siblings): for them only "*" is looked
+   * up; for the others only an exact name. Nodes from VIGIL_STAR_NODES on try both. */
+  __u64 star_nodes[VIGIL_STAR_NODES / 64];
 };
 
 enum vigil_filter_name_kind {

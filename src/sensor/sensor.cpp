@@ -142,11 +142,16 @@ Status LoadOpenFilter(vigil_bpf* skel, const OpenFilter& filter, bool dir_cache)
     return bpf_map_update_elem(bpf_map__fd(map), key, value, BPF_ANY) == 0;
   };
   const uint8_t one = 1;
+  auto set_bit = [](__u64* sig, uint32_t bit) { sig[bit / 64] |= 1ull << (bit % 64); };
   for (const auto& comm : filter.comms) {
     char key[VIGIL_COMM_LEN];
     if (!FixedKey(comm, key)) continue;  // longer than comm: can never match
     if (!put(skel->maps.open_filter_comms, key, &one)) return Fail("open filter: {}", ErrnoText(errno));
     config.comms = 1;
+    __u64 words[2];
+    static_assert(sizeof(words) == sizeof(key));
+    std::memcpy(words, key, sizeof(words));
+    set_bit(config.comm_sig, vigil_comm_sig(words[0], words[1]));
   }
   auto names = [&](const std::set<std::string>& set, uint32_t kind, uint32_t& flag) -> Status {
     for (const auto& name : set) {
@@ -161,8 +166,7 @@ Status LoadOpenFilter(vigil_bpf* skel, const OpenFilter& filter, bool dir_cache)
       const uint32_t bit = vigil_name_sig(static_cast<uint32_t>(name.size()),
                                           static_cast<uint8_t>(name.front()),
                                           static_cast<uint8_t>(name.back()));
-      auto& sig = kind == VIGIL_FILTER_LEAF ? config.leaf_sig : config.parent_sig;
-      sig[bit / 64] |= 1ull << (bit % 64);
+      set_bit(kind == VIGIL_FILTER_LEAF ? config.leaf_sig : config.parent_sig, bit);
     }
     return {};
   };
@@ -182,6 +186,14 @@ Status LoadOpenFilter(vigil_bpf* skel, const OpenFilter& filter, bool dir_cache)
       vigil_prefix_node value{static_cast<uint32_t>(child), trie.nodes[child].terminal ? 1u : 0u};
       if (!put(skel->maps.open_filter_prefixes, &key, &value)) return Fail("open filter: {}", ErrnoText(errno));
       config.prefixes = 1;
+      if (name == "*") {
+        // Normalize() left "*" as the node's only child.
+        if (node < VIGIL_STAR_NODES) set_bit(config.star_nodes, static_cast<uint32_t>(node));
+      } else {
+        set_bit(config.prefix_sig, vigil_name_sig(static_cast<uint32_t>(name.size()),
+                                                  static_cast<uint8_t>(name.front()),
+                                                  static_cast<uint8_t>(name.back())));
+      }
     }
   }
   uint32_t zero = 0;
