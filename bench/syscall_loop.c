@@ -1,5 +1,7 @@
 /* A syscall-heavy workload for measuring vigil's overhead:
- *   syscall_loop files N   N x (open + read + close + stat) of one file
+ *   syscall_loop files N [PATH]
+ *                          N x (open + read + close + stat) of one file (default
+ *                          /etc/hostname)
  *   syscall_loop exec N    N x (fork + exec /bin/true + wait)
  *   syscall_loop net N     N x (socket + connect + accept + send + recv + 2 close), TCP on
  *                          127.0.0.1
@@ -24,21 +26,22 @@ static double now(void) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) {
-    fprintf(stderr, "usage: %s files|exec|net N\n", argv[0]);
+  if (argc != 3 && !(argc == 4 && strcmp(argv[1], "files") == 0)) {
+    fprintf(stderr, "usage: %s files|exec|net N [PATH (files)]\n", argv[0]);
     return 2;
   }
   long n = atol(argv[2]);
   double start = now();
   if (strcmp(argv[1], "files") == 0) {
+    const char *path = argc == 4 ? argv[3] : "/etc/hostname";
     char buf[64];
     struct stat st;
     for (long i = 0; i < n; i++) {
-      int fd = open("/etc/hostname", O_RDONLY);
+      int fd = open(path, O_RDONLY);
       if (fd < 0) return 1;
       if (read(fd, buf, sizeof(buf)) < 0) return 1;
       close(fd);
-      stat("/etc/hostname", &st);
+      stat(path, &st);
     }
   } else if (strcmp(argv[1], "exec") == 0) {
     for (long i = 0; i < n; i++) {

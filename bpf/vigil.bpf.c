@@ -300,30 +300,34 @@ static __always_inline int vigil_has_dotdot(struct vigil_scratch *scratch, __u32
 #define VIGIL_DIR_DEAD 0xfffffffeu    /* no prefix can match below it */
 #define VIGIL_DIR_MATCHED 0xfffffffdu /* it lies at or below a prefix */
 
-/* Where a directory sits, as the task that opened a file in it sees it. */
-struct vigil_dir_key {
-  __u64 dir;
-  __u64 mnt;
-  __u64 root;
-  __u64 root_mnt;
-};
+/* Where a "../" gate (see vigil_open_filter_config) holds for a file. */
+#define VIGIL_GATE_DIR_PREFIX 1 /* its directory is at or below a gate prefix */
+#define VIGIL_GATE_DIR_PART 2   /* its directory's path holds a gate name part */
+#define VIGIL_GATE_LEAF 4       /* the file itself completes a gate prefix */
+#define VIGIL_GATE_DIR (VIGIL_GATE_DIR_PREFIX | VIGIL_GATE_DIR_PART)
+#define VIGIL_GATE_ALL (VIGIL_GATE_DIR | VIGIL_GATE_LEAF)
 
-/* A verdict holds while the directory keeps its name, parent and inode (a dentry freed and
+/* A verdict is keyed by the directory's dentry alone (an 8-byte key hashes fastest) and holds
+ * for the mount and task root it was computed under (a directory reads differently from
+ * another root), while the directory keeps its name, parent and inode (a dentry freed and
  * reused elsewhere changes them) and nothing was renamed or (un)mounted since (generation):
  * a rename or mount above it could move it into or out of a prefix. */
 struct vigil_dir_verdict {
+  __u64 mnt;
+  __u64 root;
+  __u64 root_mnt;
   __u64 generation;
   __u64 hash_len;
   __u64 parent;
   __u64 inode;
   __u32 state;
-  __u32 reserved;
+  __u32 gate; /* VIGIL_GATE_DIR_* */
 };
 
 struct {
   __uint(type, BPF_MAP_TYPE_LRU_HASH);
   __uint(max_entries, 8192);
-  __type(key, struct vigil_dir_key);
+  __type(key, __u64);
   __type(value, struct vigil_dir_verdict);
 } dir_verdicts SEC(".maps");
 
@@ -404,19 +408,78 @@ static long vigil_prefix_step(__u32 depth, void *data) {
     if (!leaf) w->dir_state = VIGIL_DIR_DEAD;
     return 1;
   }
-  if (next->terminal) {
+  if (next->terminal & VIGIL_TRIE_PASS) {
     w->trie_matched = 1;
     if (!leaf) w->dir_state = VIGIL_DIR_MATCHED;
     return 1;
   }
+  if (next->terminal & VIGIL_TRIE_GATE) w->gate |= leaf ? VIGIL_GATE_LEAF : VIGIL_GATE_DIR_PREFIX;
   w->trie_node = next->node;
   return 0;
 }
 
+/* 0x80 in each byte position of word `w` (bytes `next` shifted in from above) where a gate
+ * part's first (up to) four bytes start: `word`/`mask` as in vigil_open_filter_config. Bytes
+ * outside the mask match anything; branch-free, so the verifier sees one path. */
+static __always_inline __u64 vigil_part_starts(__u64 w, __u64 next, __u32 word, __u32 mask) {
+  __u64 hits = 0x8080808080808080ULL;
+  for (int b = 0; b < 4; b++) {
+    __u64 shifted = b == 0 ? w : (w >> (8 * b)) | (next << (64 - 8 * b));
+    __u64 eq = vigil_byte_eq(shifted, (word >> (8 * b)) & 0xff);
+    __u64 any = (__u64)0 - (__u64)(((mask >> (8 * b)) & 1) ^ 1); /* all ones if unused */
+    hits &= eq | any;
+  }
+  return hits;
+}
+
+/* Does the name of `d` hold one of the gate's name parts? Each part is tested by its first
+ * (up to) four bytes, a word at a time: a superset of the names holding it, never a miss.
+ * Unused parts have an all-ones word and mask. Plain loads past the name's end are
+ * fault-safe and can only add matches. */
+static __always_inline int vigil_name_has_gate_part(struct vigil_open_filter_config *cfg,
+                                                    struct dentry *d) {
+  struct dentry *dentry = VIGIL_AS(dentry, d);
+  __u32 len = dentry->d_name.len;
+  if (len > VIGIL_GATE_NAME_MAX) return 1;
+  const __u64 *words = bpf_rdonly_cast(dentry->d_name.name, 0);
+  /* One part is the common case (upstream: "id_rsa"): a loop of its own, decided once. */
+  const int one = cfg->gate_count == 1;
+  const __u32 word0 = cfg->gate_words[0], mask0 = cfg->gate_masks[0];
+  __u64 w = words[0];
+  for (__u32 k = 0; k < VIGIL_GATE_NAME_MAX / 8; k++) {
+    if (k * 8 >= len) return 0;
+    __u64 next = words[k + 1];
+    __u64 hits = vigil_part_starts(w, next, word0, mask0);
+    if (!one) {
+      for (__u32 j = 1; j < VIGIL_GATE_PARTS; j++)
+        hits |= vigil_part_starts(w, next, cfg->gate_words[j], cfg->gate_masks[j]);
+    }
+    if (hits) return 1;
+    w = next;
+  }
+  return 0;
+}
+
+/* One directory of the collected path (index 0 is the leaf's parent) checked for gate parts. */
+static long vigil_gate_part_step(__u32 index, void *data) {
+  struct vigil_walk *w = vigil_get_walk();
+  __u32 zero = 0;
+  struct vigil_open_filter_config *cfg = bpf_map_lookup_elem(&open_filter_config, &zero);
+  if (!w || !cfg || index + 1 >= w->comps) return 1;
+  if (vigil_name_has_gate_part(cfg, w->dents[(index + 1) & 63])) {
+    w->gate |= VIGIL_GATE_DIR_PART;
+    return 1;
+  }
+  return 0;
+}
+
 /* The full test: collects the dentries up to the task's root, then walks the trie top-down.
- * Sets *dir_state to the verdict for the file's directory when the walk determined it. */
-static __always_inline int vigil_prefix_walk(struct path *path, struct path *root, __u32 *dir_state) {
+ * Sets *dir_state to the verdict for the file's directory when the walk determined it, and
+ * *gate to where a "../" gate holds (all of it where the walk could not tell). */
+static __always_inline int vigil_prefix_walk(struct path *path, struct path *root, __u32 *dir_state,
+                                             __u32 *gate, int gate_parts) {
   *dir_state = VIGIL_DIR_UNKNOWN;
+  *gate = VIGIL_GATE_ALL;
   struct vigil_walk *w = vigil_collect_dentries(path, root);
   if (!w) return 1;
   if (w->detached) return 0;
@@ -424,15 +487,19 @@ static __always_inline int vigil_prefix_walk(struct path *path, struct path *roo
   w->trie_node = 0;
   w->trie_matched = 0;
   w->dir_state = VIGIL_DIR_UNKNOWN;
+  w->gate = 0;
   bpf_loop(16, vigil_prefix_step, 0, 0);
+  if (gate_parts) bpf_loop(VIGIL_PATH_DEPTH, vigil_gate_part_step, 0, 0);
   *dir_state = w->dir_state;
+  *gate = w->gate;
   return w->trie_matched;
 }
 
 /* Does the opened file lie at or below one of the filter's prefixes (as the task sees it)?
- * Files in a directory seen before take its remembered verdict and one trie step. */
+ * Files in a directory seen before take its remembered verdict and one trie step. Sets *gate
+ * (VIGIL_GATE_*) to where a "../" gate holds, apart from the file's own name parts. */
 static __always_inline int vigil_prefix_match(struct task_struct *task, struct file *file,
-                                              int use_cache) {
+                                              int use_cache, int gate_parts, __u32 *gate) {
   struct path path = VIGIL_AS(file, file)->f_path;
   struct path root = task->fs->root;
   struct dentry *leaf = VIGIL_AS(dentry, path.dentry);
@@ -441,10 +508,9 @@ static __always_inline int vigil_prefix_match(struct task_struct *task, struct f
   if (!use_cache || dir_ptr == path.dentry || path.dentry == VIGIL_AS(vfsmount, path.mnt)->mnt_root ||
       path.dentry == root.dentry) {
     __u32 ignored;
-    return vigil_prefix_walk(&path, &root, &ignored);
+    return vigil_prefix_walk(&path, &root, &ignored, gate, gate_parts);
   }
-  struct vigil_dir_key key = {.dir = (__u64)dir_ptr, .mnt = (__u64)path.mnt,
-                              .root = (__u64)root.dentry, .root_mnt = (__u64)root.mnt};
+  __u64 key = (__u64)dir_ptr;
   struct dentry *dir = VIGIL_AS(dentry, dir_ptr);
   __u64 generation = vigil_fs_generation();
   __u64 hash_len = dir->d_name.hash_len;
@@ -453,20 +519,27 @@ static __always_inline int vigil_prefix_match(struct task_struct *task, struct f
   struct vigil_dir_verdict *v = bpf_map_lookup_elem(&dir_verdicts, &key);
   __u32 state = VIGIL_DIR_UNKNOWN;
   if (v && v->generation == generation && v->hash_len == hash_len && v->parent == parent &&
-      v->inode == inode) {
+      v->inode == inode && v->mnt == (__u64)path.mnt && v->root == (__u64)root.dentry &&
+      v->root_mnt == (__u64)root.mnt) {
     state = v->state;
+    *gate = v->gate;
   } else {
-    int matched = vigil_prefix_walk(&path, &root, &state);
+    int matched = vigil_prefix_walk(&path, &root, &state, gate, gate_parts);
     if (state == VIGIL_DIR_UNKNOWN) return matched;
-    struct vigil_dir_verdict fresh = {.generation = generation, .hash_len = hash_len,
-                                      .parent = parent, .inode = inode, .state = state};
+    struct vigil_dir_verdict fresh = {.mnt = (__u64)path.mnt, .root = (__u64)root.dentry,
+                                      .root_mnt = (__u64)root.mnt,
+                                      .generation = generation, .hash_len = hash_len,
+                                      .parent = parent, .inode = inode, .state = state,
+                                      .gate = *gate & VIGIL_GATE_DIR};
     bpf_map_update_elem(&dir_verdicts, &key, &fresh, BPF_ANY);
     return matched;
   }
   if (state == VIGIL_DIR_MATCHED) return 1;
   if (state == VIGIL_DIR_DEAD) return 0;
   struct vigil_prefix_node *next = vigil_trie_next(state, path.dentry);
-  return next && next->terminal;
+  if (!next) return 0;
+  if (next->terminal & VIGIL_TRIE_GATE) *gate |= VIGIL_GATE_LEAF;
+  return (next->terminal & VIGIL_TRIE_PASS) != 0;
 }
 
 static __always_inline struct file *vigil_fd_file(struct task_struct *task, long fd) {
@@ -491,7 +564,10 @@ static __always_inline int vigil_open_verdict(struct vigil_open_filter_config *c
   if (!cfg || !cfg->enabled) return VIGIL_OPEN_SEND;
   if (cfg->writes && ((flags & VIGIL_O_ACCMODE) != 0 || (flags & (VIGIL_O_CREAT | VIGIL_O_TRUNC))))
     return VIGIL_OPEN_SEND;
-  if (ret < 0) return cfg->failures ? VIGIL_OPEN_SEND : (cfg->dotdot ? VIGIL_OPEN_IF_PREFIX : VIGIL_OPEN_DROP);
+  if (ret < 0) {
+    if (cfg->failures) return VIGIL_OPEN_SEND;
+    return (cfg->dotdot || cfg->dotdot_gated) ? VIGIL_OPEN_IF_PREFIX : VIGIL_OPEN_DROP;
+  }
   if (cfg->comms) {
     /* The comm as two words (the kernel keeps it zero-padded); its signature first. */
     struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
@@ -510,7 +586,8 @@ static __always_inline int vigil_open_verdict(struct vigil_open_filter_config *c
         vigil_dentry_name_in(VIGIL_FILTER_PARENT, cfg->parent_sig, dentry->d_parent))
       return VIGIL_OPEN_SEND;
   }
-  return (cfg->dotdot || cfg->prefixes) ? VIGIL_OPEN_IF_PREFIX : VIGIL_OPEN_DROP;
+  return (cfg->dotdot || cfg->dotdot_gated || cfg->prefixes) ? VIGIL_OPEN_IF_PREFIX
+                                                             : VIGIL_OPEN_DROP;
 }
 
 static __always_inline void vigil_count_filtered(void) {
@@ -530,10 +607,19 @@ static __always_inline int vigil_open_exit(long ret, struct open_args *args) {
     return 0;
   }
 
-  if (verdict == VIGIL_OPEN_IF_PREFIX) {
-    if (cfg && cfg->prefixes && file && vigil_prefix_match(task, file, cfg->dir_cache)) {
+  if (verdict == VIGIL_OPEN_IF_PREFIX && cfg) {
+    /* Pass prefixes first; then a "../" scan for every open, or only where its gate holds
+     * (failed opens have no file to place: always). */
+    __u32 gate = VIGIL_GATE_ALL;
+    int gate_parts = cfg->dotdot_gated && cfg->gate_count;
+    if ((cfg->prefixes || gate_parts) && file &&
+        vigil_prefix_match(task, file, cfg->dir_cache, gate_parts, &gate)) {
       verdict = VIGIL_OPEN_SEND;
-    } else if (!(cfg && cfg->dotdot)) {
+    } else if (!cfg->dotdot &&
+               !(cfg->dotdot_gated &&
+                 (!file || gate ||
+                  (gate_parts &&
+                   vigil_name_has_gate_part(cfg, VIGIL_AS(file, file)->f_path.dentry))))) {
       vigil_count_filtered();
       return 0;
     }

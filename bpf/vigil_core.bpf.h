@@ -189,6 +189,7 @@ struct vigil_walk {
   __u32 trie_node;
   __u32 trie_matched;
   __u32 dir_state;  /* the trie state after the directory's components (VIGIL_DIR_*) */
+  __u32 gate;       /* VIGIL_GATE_* found by the walk */
   struct dentry *dents[64];
 };
 

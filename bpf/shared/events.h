@@ -182,6 +182,9 @@ static inline __u32 vigil_comm_sig(__u64 w0, __u64 w1) {
          (VIGIL_NAME_SIG_BITS - 1);
 }
 
+#define VIGIL_GATE_PARTS 4 /* name parts a "../" gate can hold */
+#define VIGIL_GATE_NAME_MAX 64 /* longer names are taken to hold a gate part */
+
 /* Trie nodes below this number have a bit in star_nodes. */
 #define VIGIL_STAR_NODES 256
 
@@ -204,6 +207,13 @@ struct vigil_open_filter_config {
   /* Trie nodes whose one child is "*" (a "*" absorbs its siblings): for them only "*" is looked
    * up; for the others only an exact name. Nodes from VIGIL_STAR_NODES on try both. */
   __u64 star_nodes[VIGIL_STAR_NODES / 64];
+  /* With dotdot 0: the "../" scan runs only for failed opens and for files at or below a gate
+   * prefix (VIGIL_TRIE_GATE) or with a gate name part in their path. A name part is tested by
+   * its first (up to) four bytes: a superset, never a miss. */
+  __u32 dotdot_gated;
+  __u32 gate_count;
+  __u32 gate_words[VIGIL_GATE_PARTS];
+  __u32 gate_masks[VIGIL_GATE_PARTS];
 };
 
 enum vigil_filter_name_kind {
@@ -223,9 +233,12 @@ struct vigil_prefix_key {
   char name[VIGIL_FILTER_NAME_LEN];
 };
 
+#define VIGIL_TRIE_PASS 1 /* a prefix ends here: every file below passes */
+#define VIGIL_TRIE_GATE 2 /* a "../" gate prefix ends here: files below get the "../" scan */
+
 struct vigil_prefix_node {
   __u32 node;
-  __u32 terminal; /* a whole prefix ends here: everything below matches */
+  __u32 terminal; /* VIGIL_TRIE_* */
 };
 
 #endif

@@ -16,11 +16,16 @@ constexpr std::size_t kMaxComm = 15;
 // One necessary signal. Ranked by how cheap and selective the kernel check is: names are a
 // lookup, "../" a scan of the path as passed, writes a flag test but common, prefixes need the
 // full path walk, failures are frequent (library search paths).
+// kContains (a file path containing a name part) has no kernel test of its own: it only gates
+// a "../" scan (kDotdotGated: a "../" in the path as passed, for a file at one of `gate`'s
+// prefixes or with one of its name parts).
 struct Signal {
-  enum class Kind { kLeaf, kParent, kComm, kDotdot, kPrefix, kWrite, kFailed };
+  enum class Kind { kLeaf, kParent, kComm, kDotdot, kDotdotGated, kPrefix, kWrite, kFailed,
+                    kContains };
   Kind kind;
-  std::string name;                 // kLeaf, kParent, kComm
+  std::string name;                 // kLeaf, kParent, kComm, kContains
   std::vector<std::string> prefix;  // kPrefix
+  std::vector<Signal> gate;         // kDotdotGated: kPrefix and kContains signals
 };
 
 int Rank(Signal::Kind k) {
@@ -28,10 +33,12 @@ int Rank(Signal::Kind k) {
     case Signal::Kind::kLeaf:
     case Signal::Kind::kParent:
     case Signal::Kind::kComm: return 1;
+    case Signal::Kind::kDotdotGated: return 2;
     case Signal::Kind::kDotdot: return 2;
     case Signal::Kind::kWrite: return 3;
     case Signal::Kind::kPrefix: return 4;
     case Signal::Kind::kFailed: return 5;
+    case Signal::Kind::kContains: return 9;  // no kernel test alone: worse than any other
   }
   return 9;
 }
@@ -102,18 +109,38 @@ class Analyzer {
   }
 
  private:
+  static bool AllOf(const Need& n, std::initializer_list<Signal::Kind> kinds) {
+    if (n.kind != Need::Kind::kSignals || n.signals.empty()) return false;
+    return std::all_of(n.signals.begin(), n.signals.end(), [&](const Signal& s) {
+      return std::find(kinds.begin(), kinds.end(), s.kind) != kinds.end();
+    });
+  }
+
   // Every conjunct must hold, so any conjunct's need is the expression's: take the best one.
+  // A "../" need is narrowed by a conjunct that places the file (prefixes, name parts).
   Need And(const Expr& e) {
     Need best = Need::Always();
     bool needs_success = false;
+    std::vector<Need> needs;
     for (const auto& child : e.children) {
       Need n = Of(*child);
       needs_success = needs_success || n.needs_success;
       if (n.kind == Need::Kind::kNever) return Need::Never();
       if (n.Score() < best.Score() ||
           (n.Score() == best.Score() && n.signals.size() < best.signals.size())) {
-        best = std::move(n);
+        best = n;
       }
+      needs.push_back(std::move(n));
+    }
+    if (AllOf(best, {Signal::Kind::kDotdot})) {
+      const Need* gate = nullptr;
+      for (const auto& n : needs) {
+        if (AllOf(n, {Signal::Kind::kPrefix, Signal::Kind::kContains}) &&
+            (!gate || n.signals.size() < gate->signals.size())) {
+          gate = &n;
+        }
+      }
+      if (gate) best = Need::Of(Signal{Signal::Kind::kDotdotGated, "", {}, gate->signals});
     }
     best.needs_success = best.needs_success || needs_success;
     return best;
@@ -180,7 +207,7 @@ class Analyzer {
         return Need::Always();
       }
       n.kind = Need::Kind::kSignals;
-      n.signals.push_back(Signal{kind, name, {}});
+      n.signals.push_back(Signal{kind, name, {}, {}});
     }
     return n;
   }
@@ -190,7 +217,7 @@ class Analyzer {
     for (const auto& p : prefixes) {
       if (p.empty()) return Need::Always();  // "/" is everything
       n.kind = Need::Kind::kSignals;
-      n.signals.push_back(Signal{Signal::Kind::kPrefix, "", p});
+      n.signals.push_back(Signal{Signal::Kind::kPrefix, "", p, {}});
     }
     return n;
   }
@@ -235,6 +262,10 @@ class Analyzer {
         }
         return Prefixes(prefixes);
       }
+      if (op == Op::kContains && !directory && !e.value.empty() &&
+          e.value.find('/') == std::string::npos) {
+        return Need::Of(Signal{Signal::Kind::kContains, e.value, {}, {}});
+      }
       if (op == Op::kGlob) {
         auto prefix = GlobPrefix(e.value);
         for (const auto& p : prefix) {
@@ -249,17 +280,17 @@ class Analyzer {
     }
     if (field == "fd.nameraw" && (op == Op::kContains || op == Op::kGlob) &&
         e.value.find("../") != std::string::npos) {
-      return Need::Of(Signal{Signal::Kind::kDotdot, "", {}});
+      return Need::Of(Signal{Signal::Kind::kDotdot, "", {}, {}});
     }
     if (field == "proc.name" && equality) return Names(Signal::Kind::kComm, Values(e), kMaxComm);
     if ((field == "evt.is_open_write" || field == "evt.is_open_exec" ||
          field == "evt.is_open_create") && op == Op::kEq && ToLower(e.value) == "true") {
-      return Need::Of(Signal{Signal::Kind::kWrite, "", {}});
+      return Need::Of(Signal{Signal::Kind::kWrite, "", {}, {}});
     }
     if (field == "evt.arg.flags" && op == Op::kContains &&
         (e.value == "O_CREAT" || e.value == "O_TRUNC" || e.value == "O_WRONLY" ||
          e.value == "O_RDWR" || e.value == "O_TMPFILE")) {
-      return Need::Of(Signal{Signal::Kind::kWrite, "", {}});
+      return Need::Of(Signal{Signal::Kind::kWrite, "", {}, {}});
     }
     if (field == "fd.num" || field == "evt.rawres") {
       auto n = ParseInt(e.value);
@@ -269,11 +300,11 @@ class Analyzer {
         return always;
       }
       if (n && ((op == Op::kLt && *n <= 0) || (op == Op::kLe && *n < 0))) {
-        return Need::Of(Signal{Signal::Kind::kFailed, "", {}});
+        return Need::Of(Signal{Signal::Kind::kFailed, "", {}, {}});
       }
     }
     if (field == "evt.failed" && op == Op::kEq && ToLower(e.value) == "true") {
-      return Need::Of(Signal{Signal::Kind::kFailed, "", {}});
+      return Need::Of(Signal{Signal::Kind::kFailed, "", {}, {}});
     }
     return Need::Always();
   }
@@ -293,7 +324,18 @@ OpenFilter OpenInterest(const Expr& condition, const Definitions& defs) {
   }
   OpenFilter f = OpenFilter::PassNone();
   for (const auto& s : need.signals) {
+    if (s.kind == Signal::Kind::kContains) return OpenFilter::PassAll();  // no kernel test
+  }
+  for (const auto& s : need.signals) {
     switch (s.kind) {
+      case Signal::Kind::kContains: break;
+      case Signal::Kind::kDotdotGated:
+        f.gated_dotdot = true;
+        for (const auto& g : s.gate) {
+          if (g.kind == Signal::Kind::kPrefix) f.dotdot_gate_prefixes.push_back(g.prefix);
+          if (g.kind == Signal::Kind::kContains) f.dotdot_gate_contains.insert(g.name);
+        }
+        break;
       case Signal::Kind::kLeaf: f.leaves.insert(s.name); break;
       case Signal::Kind::kParent: f.parents.insert(s.name); break;
       case Signal::Kind::kComm: f.comms.insert(s.name); break;

@@ -86,11 +86,11 @@ bool FixedKey(std::string_view text, char (&key)[N]) {
 struct Trie {
   struct Node {
     std::map<std::string, std::size_t> children;
-    bool terminal = false;
+    uint32_t terminal = 0;  // VIGIL_TRIE_* of the prefixes ending here
   };
   std::vector<Node> nodes{Node{}};
 
-  void Insert(const std::vector<std::string>& components) {
+  void Insert(const std::vector<std::string>& components, uint32_t kind) {
     std::size_t node = 0;
     for (const auto& c : components) {
       auto it = nodes[node].children.find(c);
@@ -100,10 +100,10 @@ struct Trie {
       }
       node = it->second;
     }
-    nodes[node].terminal = true;
+    nodes[node].terminal |= kind;
   }
   void MergeInto(std::size_t dst, std::size_t src) {
-    nodes[dst].terminal = nodes[dst].terminal || nodes[src].terminal;
+    nodes[dst].terminal |= nodes[src].terminal;
     for (const auto& [name, child] : nodes[src].children) {
       auto it = nodes[dst].children.find(name);
       if (it == nodes[dst].children.end()) {
@@ -114,7 +114,7 @@ struct Trie {
     }
   }
   void Normalize(std::size_t node) {
-    if (nodes[node].terminal) {
+    if (nodes[node].terminal & VIGIL_TRIE_PASS) {
       nodes[node].children.clear();  // everything below already matches
       return;
     }
@@ -173,7 +173,32 @@ Status LoadOpenFilter(vigil_bpf* skel, const OpenFilter& filter, bool dir_cache)
   if (auto s = names(filter.leaves, VIGIL_FILTER_LEAF, config.leaves); !s) return s;
   if (auto s = names(filter.parents, VIGIL_FILTER_PARENT, config.parents); !s) return s;
   Trie trie;
-  for (const auto& p : filter.prefixes) trie.Insert(p);
+  for (const auto& p : filter.prefixes) trie.Insert(p, VIGIL_TRIE_PASS);
+  if (!filter.raw_dotdot && filter.gated_dotdot) {
+    // The "../" scan only where the gate holds; a gate the kernel cannot hold scans every path.
+    bool parts_fit = filter.dotdot_gate_contains.size() <= VIGIL_GATE_PARTS;
+    for (const auto& part : filter.dotdot_gate_contains) {
+      parts_fit = parts_fit && !part.empty() && part.size() <= VIGIL_GATE_NAME_MAX;
+    }
+    if (parts_fit) {
+      config.dotdot_gated = 1;
+      for (auto& w : config.gate_words) w = ~0u;  // unused parts: all ones (see the BPF side)
+      for (auto& m : config.gate_masks) m = ~0u;
+      for (const auto& part : filter.dotdot_gate_contains) {
+        uint32_t word = 0, mask = 0;
+        for (std::size_t i = 0; i < std::min<std::size_t>(4, part.size()); ++i) {
+          word |= static_cast<uint32_t>(static_cast<uint8_t>(part[i])) << (8 * i);
+          mask |= 0xffu << (8 * i);
+        }
+        config.gate_words[config.gate_count] = word;
+        config.gate_masks[config.gate_count] = mask;
+        ++config.gate_count;
+      }
+      for (const auto& p : filter.dotdot_gate_prefixes) trie.Insert(p, VIGIL_TRIE_GATE);
+    } else {
+      config.dotdot = 1;
+    }
+  }
   trie.Normalize(0);
   for (std::size_t node = 0; node < trie.nodes.size(); ++node) {
     for (const auto& [name, child] : trie.nodes[node].children) {
@@ -183,7 +208,7 @@ Status LoadOpenFilter(vigil_bpf* skel, const OpenFilter& filter, bool dir_cache)
         config.enabled = 0;
         continue;
       }
-      vigil_prefix_node value{static_cast<uint32_t>(child), trie.nodes[child].terminal ? 1u : 0u};
+      vigil_prefix_node value{static_cast<uint32_t>(child), trie.nodes[child].terminal};
       if (!put(skel->maps.open_filter_prefixes, &key, &value)) return Fail("open filter: {}", ErrnoText(errno));
       config.prefixes = 1;
       if (name == "*") {
@@ -359,8 +384,11 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
       {"umount2", skel->progs.vigil_gen_umount},     {"move_mount", skel->progs.vigil_gen_move_mount},
       {"pivot_root", skel->progs.vigil_gen_pivot_root},
   };
-  bool dir_cache = options.opens && !options.open_filter.pass_all &&
-                   !options.open_filter.prefixes.empty();
+  const OpenFilter& filter = options.open_filter;
+  const bool gated = !filter.raw_dotdot && filter.gated_dotdot;
+  bool dir_cache = options.opens && !filter.pass_all &&
+                   (!filter.prefixes.empty() || (gated && (!filter.dotdot_gate_prefixes.empty() ||
+                                                           !filter.dotdot_gate_contains.empty())));
   for (const auto& [name, prog] : generation_programs) {
     if (!HasSyscallExitTracepoint(name)) dir_cache = false;
   }

@@ -33,6 +33,18 @@ def stopped_stats(agent):
             return {"sent": int(m.group(3)), "filtered": int(m.group(5))}
     raise AssertionError("no stats line:\n" + "\n".join(agent.stderr))
 
+# The built-in traversal rule's shape, without its exclusion of programs started by shells.
+TRAVERSAL_RULES = """
+- rule: Traversal to a monitored file
+  desc: gated '../' scan
+  condition: >
+    evt.type in (open, openat) and fd.nameraw glob '*../*../*'
+    and (fd.name startswith /etc/ or fd.name glob '/home/*/.ssh/*'
+         or fd.name startswith /root/.ssh or fd.name contains id_rsa)
+  output: "traversal to %fd.name (%fd.nameraw) in %container.id"
+  priority: WARNING
+"""
+
 
 class FilterTest(unittest.TestCase):
     @classmethod
@@ -107,6 +119,36 @@ class FilterTest(unittest.TestCase):
             self.assertEqual(outputs, ["home ssh key /home/a/.ssh/k in " + cid] +
                                       ["ssh key /root/.ssh/one in " + cid] * 3 +
                                       ["ssh key /root/.ssh/two in " + cid] * 2)
+
+    def test_traversal_scans_follow_their_gate(self):
+        """The '../' scan of the path as passed runs only for files the traversal rule could
+        name (below /etc, ~/.ssh, /root/.ssh, or with id_rsa in their path): each of those
+        reached through '../../' still alerts, from a fresh directory and from a cached one."""
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "rules.yaml")
+            with open(rules, "w") as f:
+                f.write(TRAVERSAL_RULES)
+            agent = harness.Agent("run", "-o", "json", "-r", rules)
+            agent.wait_ready()
+            self.assertTrue(any("paths with ../ to files under 3 prefixes or with 1 names" in l
+                                for l in agent.stderr), agent.stderr)
+            script = ("mkdir -p /tmp/w/a/b /tmp/keys/a/b /tmp/id_rsa.d/a/b && "
+                      "echo k > /tmp/keys/id_rsa && echo k > /tmp/id_rsa.d/f && "
+                      "echo k > /tmp/w/f && cd /tmp/w/a/b && cat ../../../../etc/passwd && "
+                      "cat ../../f ../../f && cd /tmp/keys/a/b && cat ../../id_rsa && "
+                      "cd /tmp/id_rsa.d/a/b && cat ../../f && "
+                      "cd /tmp/w/a/b && cat ../../../../etc/group ../../f")
+            cid = harness.docker_run("sh", "-c", script)
+            agent.wait_for(lambda a: field(a, "container.id") == cid
+                           and "/etc/group" in a["output"], 10)
+            time.sleep(0.5)
+            agent.stop()
+        got = sorted(a["output"] for a in agent.alerts() if field(a, "container.id") == cid)
+        self.assertEqual(got, [
+            "traversal to /etc/group (../../../../etc/group) in " + cid,
+            "traversal to /etc/passwd (../../../../etc/passwd) in " + cid,
+            "traversal to /tmp/id_rsa.d/f (../../f) in " + cid,
+            "traversal to /tmp/keys/id_rsa (../../id_rsa) in " + cid])
 
 
 if __name__ == "__main__":

@@ -47,8 +47,36 @@ TEST(OpenInterestTest, TheCheapestNecessarySignalOfAConjunctionWins) {
   f = FilterOf("evt.type = openat and evt.is_open_write = true and fd.name = /etc/passwd");
   EXPECT_FALSE(f.writes);
   EXPECT_EQ(f.leaves, (std::set<std::string>{"passwd"}));
+  // "../" in the path as passed, but only for files the other conjunct places.
   f = FilterOf("evt.type = openat and fd.nameraw contains '../' and fd.name startswith /etc/");
+  EXPECT_FALSE(f.raw_dotdot);
+  EXPECT_TRUE(f.gated_dotdot);
+  EXPECT_EQ(f.dotdot_gate_prefixes, (std::vector<std::vector<std::string>>{{"etc"}}));
+  EXPECT_TRUE(f.prefixes.empty());
+}
+
+TEST(OpenInterestTest, TraversalScansAreGatedByWhereTheFileIs) {
+  auto f = FilterOf("evt.type = openat and fd.nameraw glob '*../*../*' and "
+                    "(fd.name startswith /etc/ or fd.name glob '/home/*/.ssh/*' or "
+                    "fd.name contains id_rsa)");
+  EXPECT_TRUE(f.gated_dotdot);
+  EXPECT_FALSE(f.raw_dotdot);
+  EXPECT_EQ(f.dotdot_gate_prefixes,
+            (std::vector<std::vector<std::string>>{{"etc"}, {"home", "*", ".ssh"}}));
+  EXPECT_EQ(f.dotdot_gate_contains, (std::set<std::string>{"id_rsa"}));
+  // Nothing places the file: every path is scanned.
+  f = FilterOf("evt.type = openat and fd.nameraw contains '../' and proc.pid > 1");
   EXPECT_TRUE(f.raw_dotdot);
+  EXPECT_FALSE(f.gated_dotdot);
+  // A part with '/' cannot be checked on one name: no gate from it.
+  f = FilterOf("evt.type = openat and fd.nameraw contains '../' and fd.name contains '/.ssh/'");
+  EXPECT_TRUE(f.raw_dotdot);
+  // One rule's ungated scan covers another's gated one.
+  OpenFilter gated = FilterOf("evt.type = openat and fd.nameraw contains '../' and "
+                              "fd.name startswith /etc/");
+  gated.Merge(FilterOf("evt.type = openat and fd.nameraw contains '../' and proc.pid > 1"));
+  EXPECT_TRUE(gated.raw_dotdot);
+  EXPECT_THAT(gated.Describe(), testing::HasSubstr("paths with ../"));
 }
 
 TEST(OpenInterestTest, DisjunctionsUniteAndExecOnlyBranchesDropOut) {
@@ -87,7 +115,9 @@ TEST(OpenInterestTest, BuiltInRulesDoNotPassEveryOpen) {
   EXPECT_TRUE(f.writes);
   EXPECT_TRUE(f.leaves.contains("shadow"));
   EXPECT_TRUE(f.parents.contains("pam.d"));
-  EXPECT_TRUE(f.raw_dotdot);
+  EXPECT_FALSE(f.raw_dotdot);
+  EXPECT_TRUE(f.gated_dotdot);  // the traversal rule: files under /etc, ~/.ssh, id_rsa*
+  EXPECT_TRUE(f.dotdot_gate_contains.contains("id_rsa"));
   EXPECT_FALSE(f.failures);
 }
 

@@ -351,5 +351,18 @@ TEST(UpstreamRulesTest, FailedExecMatchesSpawnedProcessAsInFalco) {
   EXPECT_TRUE(rules.contains("Run shell untrusted"));
 }
 
+// The upstream files leave most opens in the kernel: the traversal rule's "../" scan is gated
+// by where the file is (/etc, ~/.ssh, id_rsa), not run on every open.
+TEST(UpstreamRulesTest, OpenFilterGatesTheTraversalScan) {
+  REQUIRE_UPSTREAM();
+  RulesHarness h;
+  ASSERT_TRUE(h.LoadFiles(UpstreamFiles()));
+  OpenFilter f = h.set()->OpenFilterInUse();
+  EXPECT_FALSE(f.pass_all) << f.Describe();
+  EXPECT_FALSE(f.raw_dotdot) << f.Describe();
+  EXPECT_TRUE(f.gated_dotdot);
+  EXPECT_TRUE(f.dotdot_gate_contains.contains("id_rsa"));
+}
+
 }  // namespace
 }  // namespace vigil::rules
