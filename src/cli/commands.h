@@ -8,6 +8,10 @@
 
 #include "rules/ruleset.h"
 
+namespace CLI {
+class App;
+}
+
 namespace vigil::cli {
 
 struct AgentOptions {
@@ -23,7 +27,22 @@ struct AgentOptions {
   double stats_interval_s = 0;          // print a stats line this often; 0: never
 };
 
+// `vigil audit`: the hardening audit of containers and the daemon (docs/AUDIT.md).
+struct AuditOptions {
+  std::vector<std::string> containers;  // ids or names; empty: every container
+  bool running_only = false;
+  std::string policy_path;              // empty: the built-in defaults
+  std::string output = "table";         // table, json or sarif
+  std::string fail_on = "none";         // exit 1 when a finding is at least this severe
+  std::string docker_socket = "/var/run/docker.sock";
+  bool list_checks = false;             // print the checks and exit
+  std::string tool_version;             // for SARIF's tool.driver.version
+};
+
 int RunAgent(const AgentOptions& options);
+// Declares `vigil audit` and its options (bound to `options`) on `app`.
+CLI::App* AddAuditCommand(CLI::App& app, AuditOptions& options);
+int Audit(const AuditOptions& options);
 int Replay(const std::string& capture_path, const std::vector<std::string>& rule_files,
            const std::string& output, const std::string& min_priority);
 int RulesValidate(const std::vector<std::string>& files);
