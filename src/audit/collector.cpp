@@ -7,29 +7,29 @@
 namespace vigil::audit {
 namespace {
 
-// Fills image, changes and modes for one inspected container.
-void Enrich(const DockerClient& docker, const CollectOptions& options,
-            std::map<std::string, Json>& images, AuditInput& input) {
-  const std::string image_id = JsonString(input.container, {"Image"});
-  if (!image_id.empty()) {
-    auto cached = images.find(image_id);
-    if (cached == images.end()) {
-      auto image = docker.GetJson("/images/" + image_id + "/json");
-      if (!image) log::Debug("audit: {}", image.error().message);
-      cached = images.emplace(image_id, image ? std::move(*image) : Json()).first;
-    }
-    input.image = cached->second;
+Json InspectImage(const DockerClient& docker, const std::string& image_id,
+                  std::map<std::string, Json>* cache) {
+  if (cache) {
+    if (auto it = cache->find(image_id); it != cache->end()) return it->second;
   }
-  if (JsonBool(input.container, {"State", "Running"}) != std::optional(true)) return;
-  const std::string id = JsonString(input.container, {"Id"});
-  auto changes = docker.GetJson("/containers/" + id + "/changes");
-  if (!changes) {
-    log::Debug("audit: {}", changes.error().message);
-    return;
+  auto image = docker.GetJson("/images/" + image_id + "/json");
+  if (!image) log::Debug("audit: {}", image.error().message);
+  Json result = image ? std::move(*image) : Json();
+  if (cache) cache->emplace(image_id, result);
+  return result;
+}
+
+// The changes of a running container, with the mode of each changed file that still exists.
+std::optional<std::vector<PathChange>> Changes(const DockerClient& docker, const std::string& id,
+                                               const CollectOptions& options) {
+  auto answer = docker.GetJson("/containers/" + id + "/changes");
+  if (!answer) {
+    log::Debug("audit: {}", answer.error().message);
+    return std::nullopt;
   }
-  input.changes = ParseChanges(*changes);
+  std::vector<PathChange> changes = ParseChanges(*answer);
   std::size_t stats = 0;
-  for (PathChange& change : *input.changes) {
+  for (PathChange& change : changes) {
     if (change.kind == PathChange::Kind::kDeleted || stats >= options.max_path_stats) continue;
     ++stats;
     auto stat = docker.StatContainerPath(id, change.path);
@@ -37,6 +37,7 @@ void Enrich(const DockerClient& docker, const CollectOptions& options,
       change.mode = static_cast<uint32_t>(*mode);
     }
   }
+  return changes;
 }
 
 Result<std::vector<std::string>> ContainerIds(const DockerClient& docker,
@@ -59,6 +60,24 @@ std::vector<PathChange> ParseChanges(const Json& answer) {
   return changes;
 }
 
+Result<AuditInput> CollectContainer(const DockerClient& docker, const std::string& id,
+                                    const Json& daemon_info, const CollectOptions& options,
+                                    std::map<std::string, Json>* image_cache) {
+  auto inspect = docker.GetJson("/containers/" + id + "/json");
+  if (!inspect) return Fail("container {}: {}", id, inspect.error().message);
+  if (!inspect->is_object()) return Fail("container {}: the inspect answer is not an object", id);
+  AuditInput input;
+  input.container = std::move(*inspect);
+  input.daemon = daemon_info;
+  const std::string image_id = JsonString(input.container, {"Image"});
+  if (!image_id.empty()) input.image = InspectImage(docker, image_id, image_cache);
+  if (options.examine_changes &&
+      JsonBool(input.container, {"State", "Running"}) == std::optional(true)) {
+    input.changes = Changes(docker, JsonString(input.container, {"Id"}), options);
+  }
+  return input;
+}
+
 Result<Collected> Collect(const DockerClient& docker, const CollectOptions& options) {
   Collected collected;
   auto info = docker.GetJson("/info");
@@ -70,22 +89,17 @@ Result<Collected> Collect(const DockerClient& docker, const CollectOptions& opti
   if (!ids) return Fail(ids.error());
   std::map<std::string, Json> images;
   for (const std::string& id : *ids) {
-    auto inspect = docker.GetJson("/containers/" + id + "/json");
-    if (!inspect || !inspect->is_object()) {
-      if (!options.containers.empty()) {
-        return Fail("container {}: {}", id, inspect ? "not an object" : inspect.error().message);
-      }
-      log::Debug("audit: container {} vanished: {}", id, inspect ? "?" : inspect.error().message);
+    auto input = CollectContainer(docker, id, collected.daemon.daemon, options, &images);
+    if (!input) {
+      if (!options.containers.empty()) return Fail(input.error());
+      log::Debug("audit: {} (removed meanwhile?)", input.error().message);
       continue;
     }
-    if (options.running_only && JsonBool(*inspect, {"State", "Running"}) != std::optional(true)) {
+    if (options.running_only &&
+        JsonBool(input->container, {"State", "Running"}) != std::optional(true)) {
       continue;
     }
-    AuditInput input;
-    input.container = std::move(*inspect);
-    input.daemon = collected.daemon.daemon;
-    Enrich(docker, options, images, input);
-    collected.containers.push_back(std::move(input));
+    collected.containers.push_back(std::move(*input));
   }
   return collected;
 }

@@ -9,6 +9,7 @@
 #include "audit/auditor.h"
 #include "audit/collector.h"
 #include "audit/report.h"
+#include "audit/watcher.h"
 #include "cli/commands.h"
 #include "common/log.h"
 
@@ -96,6 +97,32 @@ int Audit(const AuditOptions& options) {
   }
   auto threshold = audit::ParseSeverity(options.fail_on);
   return threshold && audit::ReachesSeverity(report, *threshold) ? 1 : 0;
+}
+
+void AddRunAuditOptions(CLI::App& run, AgentOptions& options) {
+  run.add_flag("--audit", options.audit,
+               "Audit each container as it starts (the checks of `vigil audit`): one alert with "
+               "source 'audit' listing its medium or worse findings");
+  run.add_option("--audit-policy", options.audit_policy,
+                 "Trust policy for --audit (implies --audit); see `vigil audit --policy`")
+      ->check(CLI::ExistingFile);
+}
+
+Result<std::unique_ptr<audit::AuditWatcher>> StartAuditWatcher(const AgentOptions& options,
+                                                               const std::string& hostname) {
+  if ((!options.audit && options.audit_policy.empty()) || !options.capture_path.empty()) {
+    return nullptr;
+  }
+  audit::Policy policy;
+  if (!options.audit_policy.empty()) {
+    auto loaded = audit::LoadPolicy(options.audit_policy);
+    if (!loaded) return Fail(loaded.error());
+    policy = std::move(*loaded);
+  }
+  auto watcher = std::make_unique<audit::AuditWatcher>(
+      DockerClient(options.docker_socket), std::move(policy), audit::Severity::kMedium, hostname);
+  watcher->Start();
+  return watcher;
 }
 
 }  // namespace vigil::cli

@@ -247,5 +247,64 @@ class AuditTest(unittest.TestCase):
         self.assertIn("docker-socket-mount", checks)
 
 
+class RunAuditTest(unittest.TestCase):
+    """`vigil run --audit`: a container that starts with findings raises one alert (source
+    "audit"); a hardened one raises none."""
+
+    @classmethod
+    def setUpClass(cls):
+        harness.require_root_and_docker(cls)
+        harness.build_image()
+
+    def tearDown(self):
+        names = docker("ps", "-a", "--filter", "name=" + PREFIX + "run-", "--format",
+                       "{{.Names}}", check=False).stdout.split()
+        if names:
+            docker("rm", "-f", *names, check=False)
+
+    def start(self, name, extra):
+        docker("run", "-d", "--name", PREFIX + name, "--pull", "never", "--network", "none",
+               *extra, harness.IMAGE, "sleep", "600")
+
+    def test_container_start_raises_an_audit_alert(self):
+        agent = harness.Agent("run", "-o", "json", "--audit")
+        try:
+            agent.wait_ready()
+            # The hardened container starts first: once the insecure one's alert is out, the
+            # watcher (which handles start events in order) has judged the hardened one too.
+            self.start("run-hardened", HARDENED)
+            self.start("run-sysadmin", ["--cap-add", "SYS_ADMIN", "--pid", "host"])
+            alerts = agent.wait_for(
+                lambda a: a.get("source") == "audit"
+                and harness.field(a, "container.name") == PREFIX + "run-sysadmin", timeout=20)
+            self.assertEqual(len(alerts), 1, agent.alerts())
+            alert = alerts[0]
+            self.assertEqual(alert["rule"], "Container started with insecure configuration")
+            self.assertEqual(alert["priority"], "Critical")
+            self.assertEqual(harness.field(alert, "audit.worst"), "critical")
+            self.assertIn("capabilities-added(critical)", harness.field(alert, "audit.findings"))
+            self.assertIn("host-pid(high)", harness.field(alert, "audit.findings"))
+            self.assertEqual(harness.field(alert, "container.image.repository"), harness.IMAGE)
+            cid = docker("inspect", "--format", "{{.Id}}", PREFIX + "run-sysadmin").stdout.strip()
+            self.assertEqual(harness.field(alert, "container.id"), cid[:12])
+            self.assertEqual([a for a in agent.alerts() if a.get("source") == "audit"
+                              and harness.field(a, "container.name") == PREFIX + "run-hardened"],
+                             [])
+        finally:
+            code = agent.stop()
+        self.assertEqual(code, 0, "\n".join(agent.stderr))
+
+    def test_bad_policy_refuses_to_start(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
+            f.write("allow_root: sometimes\n")
+        try:
+            result = vigil("run", "--audit-policy", f.name)
+            self.assertEqual(result.returncode, 1)
+            self.assertIn(":1:13: error: 'allow_root' must be true or false", result.stderr)
+            self.assertIn("audit policy failed to load; not starting", result.stderr)
+        finally:
+            os.unlink(f.name)
+
+
 if __name__ == "__main__":
     harness.main()

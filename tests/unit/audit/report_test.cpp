@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
+#include "audit/watcher.h"
 #include "audit_fixture.h"
 
 namespace vigil::audit {
@@ -126,6 +128,44 @@ TEST(AuditTableTest, CheckListNamesEveryCheck) {
   for (const Check& check : AllChecks()) {
     EXPECT_NE(list.find(std::string(check.id) + " "), std::string::npos) << check.id;
   }
+}
+
+}  // namespace
+}  // namespace vigil::audit
+
+namespace vigil::audit {
+namespace {
+
+TEST(AuditAlertTest, OneAlertPerContainerAtOrAboveTheThreshold) {
+  auto input = testing_support::Input(
+      R"({"HostConfig": {"CapAdd": ["SYS_ADMIN"], "Memory": 0}, "Config": {"User": "",
+          "Image": "nginx:1.27@sha256:abcd"}})");
+  auto report = AuditContainer(input, Policy{});
+  auto alert = ContainerStartAlert(report, input.container, Severity::kMedium, "host1", 42);
+  ASSERT_TRUE(alert);
+  EXPECT_EQ(alert->source, "audit");
+  EXPECT_EQ(alert->rule, "Container started with insecure configuration");
+  EXPECT_EQ(alert->priority, Priority::kCritical);
+  EXPECT_EQ(alert->hostname, "host1");
+  EXPECT_EQ(alert->time_ns, 42u);
+  EXPECT_NE(alert->output.find("container_id=3f4e5d6c7b8a container_name=hardened"),
+            std::string::npos)
+      << alert->output;
+  EXPECT_NE(alert->output.find("findings=capabilities-added(critical), root-user(medium)"),
+            std::string::npos)
+      << alert->output;
+  EXPECT_EQ(alert->output.find("memory-limit"), std::string::npos) << "low is below the threshold";
+  std::map<std::string, FieldJsonValue> fields(alert->output_fields.begin(),
+                                               alert->output_fields.end());
+  EXPECT_EQ(std::get<std::string>(fields.at("container.id")), "3f4e5d6c7b8a");
+  EXPECT_EQ(std::get<std::string>(fields.at("container.image.repository")), "nginx");
+  EXPECT_EQ(std::get<std::string>(fields.at("container.image.tag")), "1.27");
+  EXPECT_EQ(std::get<int64_t>(fields.at("audit.count")), 2);
+  EXPECT_EQ(std::get<std::string>(fields.at("audit.worst")), "critical");
+
+  auto hardened = AuditContainer(testing_support::Input(), Policy{});
+  EXPECT_FALSE(ContainerStartAlert(hardened, testing_support::HardenedContainer(),
+                                   Severity::kMedium, "h", 1));
 }
 
 }  // namespace
