@@ -24,5 +24,7 @@ nlohmann::json ReportSarif(const AuditReport& report, std::string_view tool_vers
 
 // A list of every check: id, severity, CIS id, title (`vigil audit --list-checks`).
 std::string RenderCheckList();
+// The same as a Markdown table with rationale and remediation (the table in docs/AUDIT.md).
+std::string RenderCheckMarkdown();
 
 }  // namespace vigil::audit

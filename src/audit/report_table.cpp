@@ -123,4 +123,22 @@ std::string RenderCheckList() {
   return out;
 }
 
+std::string RenderCheckMarkdown() {
+  auto cell = [](std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = c == '|' ? '/' : c;
+    return out;
+  };
+  std::string out =
+      "| check | severity | scope | CIS | what it means | remediation |\n"
+      "|---|---|---|---|---|---|\n";
+  for (const Check& check : AllChecks()) {
+    out += fmt::format(
+        "| `{}` | {} | {} | {} | **{}.** {} | {} |\n", check.id, SeverityName(check.severity),
+        check.scope == Scope::kDaemon ? "daemon" : "container", check.cis.empty() ? "-" : check.cis,
+        cell(check.title), cell(check.rationale), cell(check.remediation));
+  }
+  return out;
+}
+
 }  // namespace vigil::audit

@@ -56,12 +56,15 @@ CLI::App* AddAuditCommand(CLI::App& app, AuditOptions& options) {
   cmd->add_option("--docker-socket", options.docker_socket, "Docker Engine API socket");
   cmd->add_flag("--list-checks", options.list_checks,
                 "List every check (id, severity, scope, CIS id, title) and exit");
+  cmd->add_flag("--markdown", options.markdown,
+                "With --list-checks: a Markdown table with rationale and remediation "
+                "(docs/AUDIT.md)");
   return cmd;
 }
 
 int Audit(const AuditOptions& options) {
   if (options.list_checks) {
-    fmt::print("{}", audit::RenderCheckList());
+    fmt::print("{}", options.markdown ? audit::RenderCheckMarkdown() : audit::RenderCheckList());
     return 0;
   }
   audit::Policy policy;

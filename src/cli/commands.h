@@ -43,6 +43,7 @@ struct AuditOptions {
   std::string fail_on = "none";         // exit 1 when a finding is at least this severe
   std::string docker_socket = "/var/run/docker.sock";
   bool list_checks = false;             // print the checks and exit
+  bool markdown = false;                // with list_checks: the Markdown table of docs/AUDIT.md
   std::string tool_version;             // for SARIF's tool.driver.version
 };
 

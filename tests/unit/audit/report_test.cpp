@@ -170,3 +170,19 @@ TEST(AuditAlertTest, OneAlertPerContainerAtOrAboveTheThreshold) {
 
 }  // namespace
 }  // namespace vigil::audit
+
+namespace vigil::audit {
+namespace {
+
+TEST(AuditDocsTest, AuditMdListsEveryCheckAsTheRegistryDescribesIt) {
+  std::ifstream in(std::string(VIGIL_TEST_DATA) + "/../../docs/AUDIT.md");
+  ASSERT_TRUE(in) << "docs/AUDIT.md";
+  std::stringstream doc;
+  doc << in.rdbuf();
+  EXPECT_NE(doc.str().find(RenderCheckMarkdown()), std::string::npos)
+      << "docs/AUDIT.md is stale: replace its check table with `vigil audit --list-checks "
+         "--markdown`";
+}
+
+}  // namespace
+}  // namespace vigil::audit
