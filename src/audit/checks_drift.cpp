@@ -26,12 +26,13 @@ bool UnderExecutableDir(std::string_view path) {
   });
 }
 
-bool IsDirectory(const PathChange& change, const std::vector<PathChange>& all) {
+// `sorted_paths`: every changed path, sorted, so a directory's children follow it.
+bool IsDirectory(const PathChange& change, const std::vector<std::string_view>& sorted_paths) {
   if (change.mode) return (*change.mode & kModeDir) != 0;
   // Mode unknown: a path that prefixes another changed path is a directory.
   const std::string prefix = change.path + "/";
-  return std::any_of(all.begin(), all.end(),
-                     [&](const PathChange& other) { return other.path.starts_with(prefix); });
+  auto next = std::lower_bound(sorted_paths.begin(), sorted_paths.end(), prefix);
+  return next != sorted_paths.end() && next->starts_with(prefix);
 }
 
 std::string_view KindName(PathChange::Kind kind) {
@@ -66,11 +67,14 @@ std::string ExecutableReason(const PathChange& change) {
 void Drift(const CheckContext& context, FindingSink& sink) {
   if (!context.input.changes) return;
   const auto& changes = *context.input.changes;
+  std::vector<std::string_view> sorted_paths;
+  for (const PathChange& change : changes) sorted_paths.push_back(change.path);
+  std::sort(sorted_paths.begin(), sorted_paths.end());
   std::vector<std::string> executables;
   std::vector<std::string> others;
   int counts[3] = {0, 0, 0};
   for (const PathChange& change : changes) {
-    if (change.kind != PathChange::Kind::kDeleted && IsDirectory(change, changes)) continue;
+    if (change.kind != PathChange::Kind::kDeleted && IsDirectory(change, sorted_paths)) continue;
     ++counts[static_cast<int>(change.kind)];
     std::string reason = ExecutableReason(change);
     if (!reason.empty()) {

@@ -1,6 +1,7 @@
 #include "audit/collector.h"
 
 #include <map>
+#include <set>
 
 #include "common/log.h"
 
@@ -88,6 +89,7 @@ Result<Collected> Collect(const DockerClient& docker, const CollectOptions& opti
   auto ids = ContainerIds(docker, options);
   if (!ids) return Fail(ids.error());
   std::map<std::string, Json> images;
+  std::set<std::string> seen;  // a container named twice (by id and by name) is audited once
   for (const std::string& id : *ids) {
     auto input = CollectContainer(docker, id, collected.daemon.daemon, options, &images);
     if (!input) {
@@ -95,6 +97,7 @@ Result<Collected> Collect(const DockerClient& docker, const CollectOptions& opti
       log::Debug("audit: {} (removed meanwhile?)", input.error().message);
       continue;
     }
+    if (!seen.insert(JsonString(input->container, {"Id"})).second) continue;
     if (options.running_only &&
         JsonBool(input->container, {"State", "Running"}) != std::optional(true)) {
       continue;

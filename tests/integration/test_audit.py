@@ -170,6 +170,10 @@ class AuditTest(unittest.TestCase):
         self.assertEqual([r[:12] for r in rows], [self.ids["privileged"], self.ids["hardened"]], out)
         self.assertRegex(out, r"\n  CRITICAL privileged +runs privileged")
 
+    def test_a_container_named_twice_is_audited_once(self):
+        report = self.audit_json("-c", PREFIX + "root", "-c", self.ids["root"])
+        self.assertEqual([c["container"]["id"] for c in report["containers"]], [self.ids["root"]])
+
     def test_default_audits_every_container_and_running_filters(self):
         names = set(findings_by_name(self.audit_json()))
         self.assertTrue({PREFIX + n for n in INSECURE} <= names, names)
