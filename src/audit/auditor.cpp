@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/glob.h"
+#include "common/strings.h"
 
 namespace vigil::audit {
 namespace {
@@ -50,7 +51,10 @@ ContainerReport AuditContainer(const AuditInput& input, const Policy& policy) {
   ContainerReport report;
   const Json& container = input.container;
   report.full_id = JsonString(container, {"Id"});
-  report.id = report.full_id.substr(0, 12);
+  // Engines give hex ids; anything else is shown escaped rather than cut mid-character.
+  report.id = IsHex(std::string_view(report.full_id).substr(0, 12))
+                  ? report.full_id.substr(0, 12)
+                  : EscapeForDisplay(report.full_id, 12);
   report.name = JsonString(container, {"Name"});
   if (!report.name.empty() && report.name.front() == '/') report.name.erase(0, 1);
   report.image = JsonString(container, {"Config", "Image"});

@@ -22,6 +22,11 @@ nlohmann::json ReportJson(const AuditReport& report, std::string_view policy_sou
 // location (the container) and the pseudo physical location GitHub requires.
 nlohmann::json ReportSarif(const AuditReport& report, std::string_view tool_version);
 
+// The two above as text (indented by 2). Bytes that are not UTF-8 (engine text cut by a
+// length limit, or hostile) become U+FFFD instead of failing the dump.
+std::string RenderJson(const AuditReport& report, std::string_view policy_source);
+std::string RenderSarif(const AuditReport& report, std::string_view tool_version);
+
 // A list of every check: id, severity, CIS id, title (`vigil audit --list-checks`).
 std::string RenderCheckList();
 // The same as a Markdown table with rationale and remediation (the table in docs/AUDIT.md).

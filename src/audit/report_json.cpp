@@ -72,4 +72,12 @@ json ReportJson(const AuditReport& report, std::string_view policy_source) {
           {"summary", std::move(summary)}};
 }
 
+std::string RenderJson(const AuditReport& report, std::string_view policy_source) {
+  return ReportJson(report, policy_source).dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+std::string RenderSarif(const AuditReport& report, std::string_view tool_version) {
+  return ReportSarif(report, tool_version).dump(2, ' ', false, json::error_handler_t::replace);
+}
+
 }  // namespace vigil::audit

@@ -91,9 +91,9 @@ int Audit(const AuditOptions& options) {
     report.containers.push_back(audit::AuditContainer(input, policy));
   }
   if (options.output == "json") {
-    fmt::print("{}\n", audit::ReportJson(report, policy.source).dump(2));
+    fmt::print("{}\n", audit::RenderJson(report, policy.source));
   } else if (options.output == "sarif") {
-    fmt::print("{}\n", audit::ReportSarif(report, options.tool_version).dump(2));
+    fmt::print("{}\n", audit::RenderSarif(report, options.tool_version));
   } else {
     const bool color = ::isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
     fmt::print("{}", audit::RenderTable(report, color));

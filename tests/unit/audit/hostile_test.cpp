@@ -138,6 +138,24 @@ TEST(AuditHostileTest, DetailsEscapeControlCharacters) {
   }
 }
 
+TEST(AuditHostileTest, LongMultibyteTextCutByLimitsStillRendersAsJson) {
+  std::string long_path = "/etc/";
+  for (int i = 0; i < 300; ++i) long_path += "\xc3\xa9";  // é: a 256-byte limit cuts one
+  json container = testing_support::HardenedContainer();
+  container["Id"] = "a\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9";
+  container["Mounts"] = {{{"Type", "bind"}, {"Source", long_path}, {"Destination", long_path}}};
+  AuditInput input = testing_support::Input();
+  input.container = container;
+  AuditReport report;
+  report.containers.push_back(AuditContainer(input, Policy{}));
+  ASSERT_FALSE(report.containers[0].findings.empty());
+  std::string text;
+  ASSERT_NO_THROW(text = RenderJson(report, ""));
+  EXPECT_TRUE(json::accept(text));
+  ASSERT_NO_THROW(text = RenderSarif(report, "1"));
+  EXPECT_TRUE(json::accept(text));
+}
+
 TEST(JsonAccessTest, ReadsOnlyWellTypedMembers) {
   json j =
       json::parse(R"({"a": {"b": "text", "n": 5, "f": 64.0, "g": 1.5, "big": 18446744073709551615,
