@@ -169,6 +169,21 @@ TEST(AuditPolicyTest, ExemptionsByLabelNeedEveryLabel) {
   EXPECT_TRUE(report.exempted.empty());
 }
 
+TEST(AuditPolicyTest, EveryTruncationAndByteFlipNeverThrows) {
+  const std::string full = kFullPolicy;
+  for (std::size_t cut = 0; cut <= full.size(); ++cut) {
+    EXPECT_NO_THROW(ParsePolicy(full.substr(0, cut), "cut.yaml")) << cut;
+  }
+  for (std::size_t i = 0; i < full.size(); ++i) {
+    for (char c : {'[', '{', ':', '-', '\'', '"', '&', '*', '!', '\t', '\0'}) {
+      std::string flipped = full;
+      flipped[i] = c;
+      EXPECT_NO_THROW(ParsePolicy(flipped, "flip.yaml")) << i << " " << c;
+    }
+  }
+  EXPECT_NO_THROW(ParsePolicy(std::string(10000, '['), "deep.yaml"));
+}
+
 TEST(AuditPolicyTest, NormalizesCapabilities) {
   EXPECT_EQ(NormalizeCapability("CAP_SYS_ADMIN"), "SYS_ADMIN");
   EXPECT_EQ(NormalizeCapability(" sys_admin "), "SYS_ADMIN");
