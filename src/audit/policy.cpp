@@ -196,7 +196,8 @@ void PolicyParser::OneExemption(const YAML::Node& node) {
   bool has_checks = false;
   for (auto it = node.begin(); it != node.end(); ++it) {
     const std::string key = it->first.Scalar();
-    const YAML::Node& value = it->second;
+    // A copy: yaml-cpp's iterator hands out a temporary proxy, a reference into it dangles.
+    const YAML::Node value = it->second;
     if (key == "labels" && value.IsMap() && value.size() > 0) {
       has_labels = true;
       for (auto label = value.begin(); label != value.end(); ++label) {
