@@ -38,13 +38,13 @@ struct AgentOptions {
 struct AuditOptions {
   std::vector<std::string> containers;  // ids or names; empty: every container
   bool running_only = false;
-  std::string policy_path;              // empty: the built-in defaults
-  std::string output = "table";         // table, json or sarif
-  std::string fail_on = "none";         // exit 1 when a finding is at least this severe
+  std::string policy_path;       // empty: the built-in defaults
+  std::string output = "table";  // table, json or sarif
+  std::string fail_on = "none";  // exit 1 when a finding is at least this severe
   std::string docker_socket = "/var/run/docker.sock";
-  bool list_checks = false;             // print the checks and exit
-  bool markdown = false;                // with list_checks: the Markdown table of docs/AUDIT.md
-  std::string tool_version;             // for SARIF's tool.driver.version
+  bool list_checks = false;  // print the checks and exit
+  bool markdown = false;     // with list_checks: the Markdown table of docs/AUDIT.md
+  std::string tool_version;  // for SARIF's tool.driver.version
 };
 
 int RunAgent(const AgentOptions& options);

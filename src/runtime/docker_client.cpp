@@ -81,20 +81,24 @@ Result<json> DockerClient::GetJson(std::string_view path, long timeout_ms) const
 
 namespace {
 
+int Base64Value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
 // Standard base64 (with or without padding); nullopt on any other character.
 std::optional<std::string> DecodeBase64(std::string_view text) {
   std::string out;
   uint32_t bits = 0;
   int count = 0;
   for (char c : text) {
-    int value;
-    if (c >= 'A' && c <= 'Z') value = c - 'A';
-    else if (c >= 'a' && c <= 'z') value = c - 'a' + 26;
-    else if (c >= '0' && c <= '9') value = c - '0' + 52;
-    else if (c == '+') value = 62;
-    else if (c == '/') value = 63;
-    else if (c == '=') break;
-    else return std::nullopt;
+    if (c == '=') break;
+    const int value = Base64Value(c);
+    if (value < 0) return std::nullopt;
     bits = (bits << 6) | static_cast<uint32_t>(value);
     count += 6;
     if (count >= 8) {
