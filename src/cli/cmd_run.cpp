@@ -9,6 +9,7 @@
 
 #include <fmt/core.h>
 
+#include "audit/watcher.h"
 #include "cli/commands.h"
 #include "cli/pipeline.h"
 #include "common/clock.h"
@@ -106,6 +107,13 @@ int RunAgent(const AgentOptions& options) {
     }
     rule_set->SetMinimumPriority(min_priority);
   }
+  // vigil audit's checks on each container that starts (--audit); null when not asked for.
+  auto audit_watcher = StartAuditWatcher(options, Hostname());
+  if (!audit_watcher) {
+    fmt::print(stderr, "{}\nvigil: audit policy failed to load; not starting\n",
+               audit_watcher.error().message);
+    return 1;
+  }
   std::unique_ptr<CaptureWriter> capture;
   if (capturing) {
     auto writer = CaptureWriter::Create(options.capture_path);
@@ -179,6 +187,11 @@ int RunAgent(const AgentOptions& options) {
       pipeline.Tick(WallClockNs());
       auto counters = Sample(pipeline, **sensor);
       if (auto alert = drops.Check(counters, WallClockNs())) pipeline.EmitInternal(*alert);
+      if (*audit_watcher) {
+        for (const Alert& alert : (*audit_watcher)->TakeAlerts()) {
+          if (alert.priority <= min_priority) sink.Emit(alert);
+        }
+      }
       const double since_stats = std::chrono::duration<double>(now - last_stats).count();
       if (options.stats_interval_s > 0 && since_stats >= options.stats_interval_s) {
         log::Info("{}", output::FormatStats(stats_before, counters, since_stats));
@@ -199,6 +212,12 @@ int RunAgent(const AgentOptions& options) {
   pipeline.Tick(WallClockNs());
   if (auto alert = drops.Check(Sample(pipeline, **sensor), WallClockNs(), /*final=*/true)) {
     pipeline.EmitInternal(*alert);
+  }
+  if (*audit_watcher) {
+    (*audit_watcher)->Stop();
+    for (const Alert& alert : (*audit_watcher)->TakeAlerts()) {
+      if (alert.priority <= min_priority) sink.Emit(alert);
+    }
   }
   sink.Flush();
   metadata.Stop();

@@ -6,7 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "common/result.h"
 #include "rules/ruleset.h"
+
+namespace CLI {
+class App;
+}
+namespace vigil::audit {
+class AuditWatcher;
+}
 
 namespace vigil::cli {
 
@@ -21,9 +29,34 @@ struct AgentOptions {
   // burst (docs/PERFORMANCE.md); the mapping counts twice in the agent's RSS.
   std::size_t ring_buffer_mb = 4;
   double stats_interval_s = 0;          // print a stats line this often; 0: never
+  // Audit each container as it starts (source "audit" alerts); a policy file implies it.
+  bool audit = false;
+  std::string audit_policy;
+};
+
+// `vigil audit`: the hardening audit of containers and the daemon (docs/AUDIT.md).
+struct AuditOptions {
+  std::vector<std::string> containers;  // ids or names; empty: every container
+  bool running_only = false;
+  std::string policy_path;       // empty: the built-in defaults
+  std::string output = "table";  // table, json or sarif
+  std::string fail_on = "none";  // exit 1 when a finding is at least this severe
+  std::string docker_socket = "/var/run/docker.sock";
+  bool list_checks = false;  // print the checks and exit
+  bool markdown = false;     // with list_checks: the Markdown table of docs/AUDIT.md
+  std::string tool_version;  // for SARIF's tool.driver.version
 };
 
 int RunAgent(const AgentOptions& options);
+// Declares `vigil audit` and its options (bound to `options`) on `app`.
+CLI::App* AddAuditCommand(CLI::App& app, AuditOptions& options);
+int Audit(const AuditOptions& options);
+// `vigil run --audit` / `--audit-policy FILE`: declared on `run`, bound to `options`.
+void AddRunAuditOptions(CLI::App& run, AgentOptions& options);
+// The started watcher for `vigil run`; null when the audit was not asked for (or capturing).
+// An error when the policy does not load (its diagnostics are in the message).
+Result<std::unique_ptr<audit::AuditWatcher>> StartAuditWatcher(const AgentOptions& options,
+                                                               const std::string& hostname);
 int Replay(const std::string& capture_path, const std::vector<std::string>& rule_files,
            const std::string& output, const std::string& min_priority);
 int RulesValidate(const std::vector<std::string>& files);

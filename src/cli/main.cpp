@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--stats-interval", run_stats_interval,
                       "Seconds between --stats lines (default 10)")
       ->check(CLI::Range(0.1, 86400.0));
+  AddRunAuditOptions(*run_cmd, run);
 
   AgentOptions capture;
   auto* capture_cmd = app.add_subcommand(
@@ -86,6 +87,10 @@ int main(int argc, char** argv) {
   fields_cmd->add_flag("--json", fields_json, "JSON output");
   fields_cmd->add_flag("--markdown", fields_markdown, "Markdown table (docs/FIELDS.md)");
 
+  AuditOptions audit;
+  audit.tool_version = VIGIL_VERSION;
+  CLI::App* audit_cmd = AddAuditCommand(app, audit);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -99,6 +104,7 @@ int main(int argc, char** argv) {
     return RunAgent(run);
   }
   if (*capture_cmd) return RunAgent(capture);
+  if (*audit_cmd) return Audit(audit);
   if (*replay_cmd) return Replay(replay_file, replay_rules, replay_output, replay_min_priority);
   if (*validate_cmd) return RulesValidate(validate_files);
   if (*list_cmd) return RulesList(list_files, list_json);

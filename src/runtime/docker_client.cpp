@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <optional>
+
 #include <curl/curl.h>
 #include <nlohmann/json.hpp>
 
@@ -74,6 +76,81 @@ Result<json> DockerClient::GetJson(std::string_view path, long timeout_ms) const
     return Fail("docker {}: HTTP {}: {}", path, status, message);
   }
   if (parsed.is_discarded()) return Fail("docker {}: the answer is not JSON", path);
+  return parsed;
+}
+
+namespace {
+
+int Base64Value(char c) {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+// Standard base64 (with or without padding); nullopt on any other character.
+std::optional<std::string> DecodeBase64(std::string_view text) {
+  std::string out;
+  uint32_t bits = 0;
+  int count = 0;
+  for (char c : text) {
+    if (c == '=') break;
+    const int value = Base64Value(c);
+    if (value < 0) return std::nullopt;
+    bits = (bits << 6) | static_cast<uint32_t>(value);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out += static_cast<char>((bits >> count) & 0xff);
+    }
+  }
+  return out;
+}
+
+constexpr std::string_view kPathStatHeader = "x-docker-container-path-stat:";
+
+size_t FindPathStat(char* data, size_t size, size_t count, void* user) {
+  std::string_view line(data, size * count);
+  if (line.size() > kPathStatHeader.size() &&
+      ToLower(line.substr(0, kPathStatHeader.size())) == kPathStatHeader) {
+    *static_cast<std::string*>(user) = std::string(Trim(line.substr(kPathStatHeader.size())));
+  }
+  return size * count;
+}
+
+}  // namespace
+
+Result<json> DockerClient::StatContainerPath(std::string_view id, std::string_view path,
+                                             long timeout_ms) const {
+  EnsureCurl();
+  CurlHandle h;
+  if (!h.curl) return Fail("docker: curl_easy_init failed");
+  char* escaped_id = curl_easy_escape(h.curl, id.data(), static_cast<int>(id.size()));
+  char* escaped_path = curl_easy_escape(h.curl, path.data(), static_cast<int>(path.size()));
+  std::string url = fmt::format("http://localhost/containers/{}/archive?path={}",
+                                escaped_id ? escaped_id : "", escaped_path ? escaped_path : "");
+  curl_free(escaped_id);
+  curl_free(escaped_path);
+  std::string header;
+  curl_easy_setopt(h.curl, CURLOPT_UNIX_SOCKET_PATH, socket_path_.c_str());
+  curl_easy_setopt(h.curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(h.curl, CURLOPT_NOBODY, 1L);  // HEAD
+  curl_easy_setopt(h.curl, CURLOPT_HEADERFUNCTION, FindPathStat);
+  curl_easy_setopt(h.curl, CURLOPT_HEADERDATA, &header);
+  curl_easy_setopt(h.curl, CURLOPT_TIMEOUT_MS, timeout_ms);
+  curl_easy_setopt(h.curl, CURLOPT_NOSIGNAL, 1L);
+  CURLcode rc = curl_easy_perform(h.curl);
+  if (rc != CURLE_OK) {
+    return Fail("docker stat {}:{} via {}: {}", id, path, socket_path_, curl_easy_strerror(rc));
+  }
+  long status = 0;
+  curl_easy_getinfo(h.curl, CURLINFO_RESPONSE_CODE, &status);
+  if (status != 200) return Fail("docker stat {}:{}: HTTP {}", id, path, status);
+  auto decoded = DecodeBase64(header);
+  json parsed = decoded ? json::parse(*decoded, nullptr, false) : json();
+  if (!parsed.is_object()) return Fail("docker stat {}:{}: no usable path stat header", id, path);
   return parsed;
 }
 

@@ -27,6 +27,11 @@ class DockerClient {
   Result<nlohmann::json> GetJson(std::string_view path, long timeout_ms = 5000) const;
   // GET /containers/{id}/json, as a ContainerInfo. `id` may be a prefix or a name.
   Result<ContainerInfo> InspectContainer(std::string_view id) const;
+  // HEAD /containers/{id}/archive?path=PATH: the engine's stat of a path inside a container
+  // (its X-Docker-Container-Path-Stat header), e.g. {"name", "size", "mode", "mtime",
+  // "linkTarget"}; `mode` carries Go's os.FileMode bits. An error when the path does not exist.
+  Result<nlohmann::json> StatContainerPath(std::string_view id, std::string_view path,
+                                           long timeout_ms = 5000) const;
   // Ids of the engine's containers; `all` includes stopped ones.
   Result<std::vector<std::string>> ListContainerIds(bool all) const;
   // Follows GET /events (containers only), calling `on_event` for each event object, until
