@@ -6,6 +6,17 @@
 
 namespace vigil {
 
+ContainerEvent ContainerEventOf(const nlohmann::json& event) {
+  auto text = [&event](const char* key) -> std::string {
+    if (!event.is_object()) return "";
+    auto it = event.find(key);
+    return it != event.end() && it->is_string() ? it->get<std::string>() : "";
+  };
+  ContainerEvent out{text("Action"), text("id")};
+  if (out.action.empty()) out.action = text("status");  // engines before API 1.22
+  return out;
+}
+
 void ContainerMetadataService::Start() {
   if (running_.exchange(true)) return;
   if (!client_.SocketPresent()) {
@@ -102,8 +113,7 @@ void ContainerMetadataService::FollowEvents() {
   while (running_) {
     auto status = client_.StreamEvents(
         [this](const nlohmann::json& event) {
-          auto action = event.value("Action", event.value("status", ""));
-          auto id = event.value("id", "");
+          auto [action, id] = ContainerEventOf(event);
           if (id.size() < 12) return;
           if (action == "create" || action == "start" || action == "rename" ||
               action == "update") {

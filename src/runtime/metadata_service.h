@@ -16,10 +16,20 @@
 #include <thread>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "events/container.h"
 #include "runtime/docker_client.h"
 
 namespace vigil {
+
+// What an engine event says: its action ("create", "destroy", ...) and the container's id.
+// Untrusted: a missing member or one of another type reads as empty, never throws.
+struct ContainerEvent {
+  std::string action;
+  std::string id;
+};
+ContainerEvent ContainerEventOf(const nlohmann::json& event);
 
 class ContainerMetadataService {
  public:

@@ -3,6 +3,7 @@
 
 #include "runtime/docker_client.h"
 #include "runtime/image_ref.h"
+#include "runtime/metadata_service.h"
 
 namespace vigil {
 namespace {
@@ -64,6 +65,27 @@ TEST(ContainerInfoFromInspectTest, HostileAnswersNeverCrash) {
     if (info) {
       EXPECT_EQ(info->id, "e8904b80c959");
     }
+  }
+}
+
+}  // namespace
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST(ContainerEventOfTest, ReadsActionAndIdAndNeverThrows) {
+  auto e = ContainerEventOf(nlohmann::json::parse(
+      R"({"Type":"container","Action":"destroy","id":"e8904b80c959aaaa"})"));
+  EXPECT_EQ(e.action, "destroy");
+  EXPECT_EQ(e.id, "e8904b80c959aaaa");
+  EXPECT_EQ(ContainerEventOf(nlohmann::json::parse(R"({"status":"start","id":"x"})")).action,
+            "start");
+  for (const char* hostile : {R"({"Action":7,"id":["x"]})", R"({"Action":null,"status":{}})",
+                              "[1,2]", "\"text\"", "null", R"({"id":1.5})"}) {
+    auto h = ContainerEventOf(nlohmann::json::parse(hostile));
+    EXPECT_EQ(h.action, "") << hostile;
+    EXPECT_EQ(h.id, "") << hostile;
   }
 }
 
