@@ -39,24 +39,6 @@ static __always_inline __u32 vigil_exe_flags(struct file *file) {
   return flags;
 }
 
-/* Threads inside execveat, so that the exec they cause is reported as execveat. The saved
- * syscall number cannot tell: by sched_process_exec it reads as execve on x86-64 (measured on
- * 6.18). Entries leave at the exec or at a failed exit; LRU bounds what a killed caller leaves. */
-struct {
-  __uint(type, BPF_MAP_TYPE_LRU_HASH);
-  __uint(max_entries, 1024);
-  __type(key, __u32);
-  __type(value, __u8);
-} execveat_callers SEC(".maps");
-
-SEC("tracepoint/syscalls/sys_enter_execveat")
-int vigil_enter_execveat(void *ctx) {
-  __u32 tid = (__u32)bpf_get_current_pid_tgid();
-  __u8 one = 1;
-  bpf_map_update_elem(&execveat_callers, &tid, &one, BPF_ANY);
-  return 0;
-}
-
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(vigil_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm) {
   struct vigil_scratch *scratch = vigil_get_scratch();
@@ -73,11 +55,11 @@ int BPF_PROG(vigil_exec, struct task_struct *task, pid_t old_pid, struct linux_b
   ev->vpid = vigil_vpid(task);
   struct file *exe_file = BPF_CORE_READ(bprm, file);
   ev->exe_flags = vigil_exe_flags(exe_file);
-  __u32 tid = old_pid;  /* the caller's thread id, before a non-leader exec takes the leader's */
-  if (bpf_map_lookup_elem(&execveat_callers, &tid)) {
-    ev->exe_flags |= VIGIL_EXE_VIA_EXECVEAT;
-    bpf_map_delete_elem(&execveat_callers, &tid);
-  }
+  /* execveat with a directory descriptor (fexecve, a memfd, runc's cloned binary) leaves the
+   * "/dev/fd/N[/name]" path it built in bprm->fdpath. execveat(AT_FDCWD, path) leaves no
+   * trace: it reads as execve. (The saved syscall number reads as execve by now, and an
+   * entry program on execveat would make every syscall of the host take the sys_enter probe.) */
+  if (BPF_CORE_READ(bprm, fdpath)) ev->exe_flags |= VIGIL_EXE_VIA_EXECVEAT;
   ev->reserved[0] = ev->reserved[1] = ev->reserved[2] = 0;
 
   __u32 off = sizeof(*ev);
@@ -918,8 +900,6 @@ int vigil_exit_execve(struct trace_event_raw_sys_exit *ctx) {
 SEC("tracepoint/syscalls/sys_exit_execveat")
 int vigil_exit_execveat(struct trace_event_raw_sys_exit *ctx) {
   if (ctx->ret >= 0) return 0;
-  __u32 tid = (__u32)bpf_get_current_pid_tgid();
-  bpf_map_delete_elem(&execveat_callers, &tid);
   return vigil_syscall_exit(ctx->ret, VIGIL_SC_EXECVEAT, VIGIL_STR1(1));
 }
 

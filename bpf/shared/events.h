@@ -81,7 +81,7 @@ enum vigil_open_syscall {
 /* Facts about an executed file. */
 #define VIGIL_EXE_UPPER_LAYER 0x1 /* on an overlayfs upper (writable) layer */
 #define VIGIL_EXE_MEMFD 0x2       /* an anonymous memory file (memfd_create) */
-#define VIGIL_EXE_VIA_EXECVEAT 0x4 /* the image was replaced by execveat (else execve) */
+#define VIGIL_EXE_VIA_EXECVEAT 0x4 /* replaced by execveat with a directory descriptor */
 
 /* Flags on a path: the walk stopped before the root (too deep or too long); the path was
  * read from a kernel object (an open that failed has none). */

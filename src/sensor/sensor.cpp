@@ -376,7 +376,6 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
   const bool has_execveat = HasSyscallExitTracepoint("execveat");
   bpf_program__set_autoload(skel->progs.vigil_exit_execve, HasSyscallExitTracepoint("execve"));
   bpf_program__set_autoload(skel->progs.vigil_exit_execveat, has_execveat);
-  bpf_program__set_autoload(skel->progs.vigil_enter_execveat, has_execveat);
   // The directory verdict cache stays valid only while every rename and mount is seen.
   const std::pair<std::string_view, bpf_program*> generation_programs[] = {
       {"rename", skel->progs.vigil_gen_rename},       {"renameat", skel->progs.vigil_gen_renameat},

@@ -142,14 +142,15 @@ static int net(void) {
   return 0;
 }
 
-/* A failed execve (nothing there), then an execveat that replaces this program with busybox's
- * true. */
+/* A failed execve (nothing there), then an execveat through a descriptor of /bin that replaces
+ * this program with busybox's true. */
 static int execs(void) {
   char *const argv[] = {"no-such-program", NULL};
   char *const envp[] = {"FAMILY=exec", NULL};
   execve("/no/such/program", argv, envp);
   char *const true_argv[] = {"true", NULL};
-  syscall(SYS_execveat, AT_FDCWD, "/bin/true", true_argv, envp, 0);
+  int bin = open("/bin", O_PATH | O_DIRECTORY);
+  syscall(SYS_execveat, bin, "true", true_argv, envp, 0);
   return 1;
 }
 
