@@ -15,7 +15,7 @@ std::string FormatText(const Alert& alert) {
   return line;
 }
 
-std::string FormatJson(const Alert& alert) {
+std::string FormatJson(const Alert& alert, const JsonOptions& options) {
   nlohmann::json fields = nlohmann::json::object();
   for (const auto& [name, value] : alert.output_fields) {
     std::visit(
@@ -39,6 +39,8 @@ std::string FormatJson(const Alert& alert) {
       {"tags", alert.tags},
       {"hostname", alert.hostname},
   };
+  if (!options.include_output) j.erase("output");
+  if (!options.include_tags) j.erase("tags");
   // Untrusted bytes (paths, command lines) may be invalid UTF-8: replace, never throw.
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

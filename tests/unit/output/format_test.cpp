@@ -54,5 +54,16 @@ TEST(FormatTest, TextIsFalcosLine) {
                         "\\(file=/etc/shadow\\)"));
 }
 
+TEST(FormatTest, JsonLeavesOutOutputAndTagsWhenAsked) {
+  JsonOptions options;
+  options.include_output = false;
+  options.include_tags = false;
+  auto j = nlohmann::json::parse(FormatJson(Sample(), options));
+  EXPECT_FALSE(j.contains("output"));
+  EXPECT_FALSE(j.contains("tags"));
+  EXPECT_EQ(j["rule"], "Read sensitive file untrusted");
+  EXPECT_TRUE(j.contains("output_fields"));
+}
+
 }  // namespace
 }  // namespace vigil::output

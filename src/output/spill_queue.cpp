@@ -1,0 +1,180 @@
+#include "output/spill_queue.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "common/log.h"
+
+namespace vigil::output {
+
+SpillQueue::SpillQueue(SpillQueueOptions options, Transport* transport)
+    : options_(std::move(options)), transport_(transport) {
+  OpenSpill();
+}
+
+SpillQueue::~SpillQueue() {
+  if (spill_fd_ >= 0) close(spill_fd_);
+}
+
+void SpillQueue::OpenSpill() {
+  if (options_.spill_path.empty()) return;
+  spill_fd_ = open(options_.spill_path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  if (spill_fd_ < 0) {
+    log::Error("spill file {}: {}; alerts beyond the queue will be dropped", options_.spill_path,
+               ErrnoText(errno));
+    return;
+  }
+  struct stat st {};
+  if (fstat(spill_fd_, &st) == 0) spill_size_ = static_cast<uint64_t>(st.st_size);
+  // What a previous run left: count its bodies; they are replayed first.
+  uint64_t lines = 0;
+  char buffer[65536];
+  for (uint64_t offset = 0; offset < spill_size_;) {
+    const ssize_t n = pread(spill_fd_, buffer, sizeof(buffer), static_cast<off_t>(offset));
+    if (n <= 0) break;
+    lines += static_cast<uint64_t>(std::count(buffer, buffer + n, '\n'));
+    offset += static_cast<uint64_t>(n);
+  }
+  spilled_.store(lines);
+  if (lines > 0) log::Info("spill file {}: {} alerts to replay", options_.spill_path, lines);
+}
+
+bool SpillQueue::Push(std::string body) {
+  std::lock_guard lock(mutex_);
+  if (memory_.size() >= options_.capacity) {
+    ++dropped_;
+    return false;
+  }
+  memory_.push_back(std::move(body));
+  return true;
+}
+
+bool SpillQueue::NeedsRelief() const {
+  if (spill_fd_ < 0) return false;
+  std::lock_guard lock(mutex_);
+  if (memory_.empty()) return false;
+  return Down() || (spilled_.load() > 0 && memory_.size() >= options_.capacity / 2);
+}
+
+void SpillQueue::Relieve() {
+  if (NeedsRelief()) MoveMemoryToSpill();
+}
+
+void SpillQueue::MoveMemoryToSpill() {
+  std::deque<std::string> taken;
+  {
+    std::lock_guard lock(mutex_);
+    taken.swap(memory_);
+  }
+  uint64_t lost = 0;
+  for (std::string& body : taken) {
+    body += '\n';
+    if (spill_size_ + body.size() > options_.spill_max_bytes ||
+        write(spill_fd_, body.data(), body.size()) != static_cast<ssize_t>(body.size())) {
+      ++lost;
+      continue;
+    }
+    spill_size_ += body.size();
+    spilled_.fetch_add(1);
+  }
+  if (lost > 0) {
+    spill_dropped_.fetch_add(lost);
+    log::Error("spill file {} full or failing: {} alerts dropped", options_.spill_path, lost);
+  }
+}
+
+bool SpillQueue::ReadSpilled(std::string* body) {
+  body->clear();
+  char buffer[4096];
+  for (uint64_t offset = spill_read_; offset < spill_size_;) {
+    const ssize_t n = pread(spill_fd_, buffer, sizeof(buffer), static_cast<off_t>(offset));
+    if (n <= 0) break;
+    const char* end = std::find(buffer, buffer + n, '\n');
+    body->append(buffer, static_cast<std::size_t>(end - buffer));
+    offset += static_cast<uint64_t>(end - buffer);
+    if (end != buffer + n) {
+      next_length_ = offset + 1 - spill_read_;
+      return true;
+    }
+  }
+  next_length_ = spill_size_ - spill_read_;  // a last body without its newline (a crash)
+  return !body->empty();
+}
+
+void SpillQueue::ConsumeSpilled() {
+  spill_read_ += next_length_;
+  if (spilled_.load() > 0) spilled_.fetch_sub(1);
+  if (spill_read_ >= spill_size_) {  // all replayed: start the file afresh
+    if (ftruncate(spill_fd_, 0) != 0) {
+      log::Warning("spill file {}: truncate: {}", options_.spill_path, ErrnoText(errno));
+    }
+    spill_read_ = spill_size_ = 0;
+    spilled_.store(0);
+  }
+}
+
+std::optional<uint64_t> SpillQueue::Step() {
+  Relieve();
+  std::string body;
+  bool from_spill = spill_fd_ >= 0 && spill_read_ < spill_size_ && ReadSpilled(&body);
+  if (!from_spill) {
+    if (spill_fd_ >= 0 && spill_read_ < spill_size_) ConsumeSpilled();  // unreadable rest
+    std::lock_guard lock(mutex_);
+    if (memory_.empty()) return std::nullopt;
+    body = memory_.front();
+  }
+  if (auto sent = transport_->Post(body); !sent) {
+    failed_.fetch_add(1);
+    ++failures_;
+    if (failures_ == 1 || failures_ % 100 == 0) {
+      log::Warning("http output: {} (attempt {}; retrying)", sent.error().message, failures_);
+    }
+    Relieve();
+    const uint32_t doublings = std::min<uint32_t>(failures_ - 1, 40);
+    const double backoff = static_cast<double>(options_.initial_backoff_ns) *
+                           static_cast<double>(1ull << std::min<uint32_t>(doublings, 40));
+    return std::min<uint64_t>(options_.max_backoff_ns, static_cast<uint64_t>(backoff));
+  }
+  if (failures_ >= options_.retries_before_spill) log::Info("http output: delivering again");
+  failures_ = 0;
+  delivered_.fetch_add(1);
+  if (from_spill) {
+    ConsumeSpilled();
+  } else {
+    std::lock_guard lock(mutex_);
+    memory_.pop_front();
+  }
+  return 0;
+}
+
+void SpillQueue::Shelve() {
+  if (spill_fd_ >= 0) {
+    MoveMemoryToSpill();
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  dropped_ += memory_.size();
+  memory_.clear();
+}
+
+bool SpillQueue::Idle() const {
+  std::lock_guard lock(mutex_);
+  return memory_.empty() && spilled_.load() == 0;
+}
+
+OutputStats SpillQueue::Stats() const {
+  OutputStats stats;
+  stats.delivered = delivered_.load();
+  stats.failed_attempts = failed_.load();
+  stats.spilled = spilled_.load();
+  std::lock_guard lock(mutex_);
+  stats.dropped = dropped_ + spill_dropped_.load();
+  stats.queued = memory_.size();
+  return stats;
+}
+
+}  // namespace vigil::output
