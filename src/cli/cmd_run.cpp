@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "audit/watcher.h"
+#include "cli/agent_config.h"
 #include "cli/commands.h"
 #include "cli/pipeline.h"
 #include "common/clock.h"
@@ -17,7 +18,7 @@
 #include "common/log.h"
 #include "events/capture.h"
 #include "output/health.h"
-#include "output/sink.h"
+#include "output/outputs.h"
 #include "rules/loader.h"
 #include "runtime/metadata_service.h"
 #include "sensor/sensor.h"
@@ -27,6 +28,8 @@ namespace vigil::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
+std::atomic<bool> g_reload{false};  // SIGHUP: reload the config and rules
+std::atomic<bool> g_reopen{false};  // SIGUSR1: reopen output files (logrotate)
 
 // The agent's own CPU time and resident memory.
 void SampleSelf(output::HealthCounters& c) {
@@ -69,7 +72,15 @@ output::HealthCounters Sample(const EventPipeline& pipeline, const sensor::Senso
 // bounds how long a quiet trickle of records waits before the rules see it.
 constexpr int kPollTimeoutMs = 20;
 
-void OnSignal(int) { g_stop.store(true); }
+void OnSignal(int sig) {
+  if (sig == SIGHUP) {
+    g_reload.store(true);
+  } else if (sig == SIGUSR1) {
+    g_reopen.store(true);
+  } else {
+    g_stop.store(true);
+  }
+}
 
 void InstallSignalHandlers() {
   struct sigaction action {};
@@ -78,6 +89,26 @@ void InstallSignalHandlers() {
   action.sa_flags = 0;  // no SA_RESTART: let poll() return EINTR promptly
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGHUP, &action, nullptr);
+  sigaction(SIGUSR1, &action, nullptr);
+  // A program output or a stdout reader that went away is an output error, not our death.
+  signal(SIGPIPE, SIG_IGN);
+}
+
+std::string OutputNames(const output::Outputs& outputs) {
+  std::string names;
+  for (const auto& [name, stats] : outputs.Stats()) names += (names.empty() ? "" : " ") + name;
+  return names.empty() ? "none" : names;
+}
+
+std::string OutputStatsLine(const output::Outputs& outputs) {
+  std::string line;
+  for (const auto& [name, s] : outputs.Stats()) {
+    line += fmt::format("{}{} {} delivered, {} dropped, {} queued{}", line.empty() ? "" : "; ",
+                        name, s.delivered, s.dropped, s.queued,
+                        s.spilled ? fmt::format(", {} spilled", s.spilled) : "");
+  }
+  return line.empty() ? "none" : line;
 }
 
 bool WantsOpens(const rules::RuleSet* set) {
@@ -89,23 +120,69 @@ bool WantsOpens(const rules::RuleSet* set) {
   return false;
 }
 
+// What SIGHUP replaces: the config, the rules built from it, the minimum priority.
+struct Running {
+  config::Config config;
+  std::unique_ptr<rules::RuleSet> rules;
+  Priority min_priority = Priority::kDebug;
+};
+
+// Between batches: swaps in the new config and rules, or keeps the running ones and says why.
+void Reload(Running& running, const AgentOptions& options, const sensor::SensorOptions& attached,
+            EventPipeline& pipeline, output::Outputs& outputs) {
+  log::Info("SIGHUP: reloading the config and rules");
+  auto reloaded = ReloadAgentConfig(options, running.config, attached);
+  if (!reloaded) {
+    log::Error("reload rejected, the running config and rules stay: {}",
+               reloaded.error().message);
+    return;
+  }
+  running.config = std::move(reloaded->config);
+  ParsePriority(running.config.priority, &running.min_priority);
+  pipeline.SetRules(reloaded->rules.get());
+  running.rules = std::move(reloaded->rules);  // the old rules go: no event is in flight
+  outputs.Configure(running.config);
+  ApplyLogLevel(running.config.log_level);
+  log::Info("reloaded: {} rules loaded, outputs: {}", running.rules->active_count(),
+            OutputNames(outputs));
+}
+
+// The agent's options with its config applied; for `run`, an error (exit 2) when the config
+// is rejected. A capture reads no config.
+Result<std::optional<config::Config>> ResolveConfig(const AgentOptions& given,
+                                                    AgentOptions& options) {
+  if (!given.capture_path.empty()) return std::nullopt;
+  auto config = LoadAgentConfig(given);
+  if (!config) return Fail(config.error());
+  ApplyConfig(*config, options);
+  ApplyLogLevel(config->log_level);
+  return std::optional<config::Config>(std::move(*config));
+}
+
 }  // namespace
 
-int RunAgent(const AgentOptions& options) {
+int RunAgent(const AgentOptions& given) {
+  AgentOptions options = given;
+  auto config = ResolveConfig(given, options);
+  if (!config) {
+    fmt::print(stderr, "{}\nvigil: configuration rejected; not starting\n",
+               config.error().message);
+    return 2;
+  }
   const bool capturing = !options.capture_path.empty();
-  Priority min_priority = Priority::kDebug;
-  if (!ParsePriority(options.min_priority, &min_priority)) {
+  Running running;
+  if (*config) running.config = **config;
+  if (!ParsePriority(options.min_priority, &running.min_priority)) {
     fmt::print(stderr, "vigil: unknown priority '{}'\n", options.min_priority);
     return 2;
   }
-  std::unique_ptr<rules::RuleSet> rule_set;
   if (!capturing) {
-    rule_set = LoadRulesOrReport(options.rule_files);
-    if (!rule_set) {
+    running.rules = LoadRulesOrReport(options.rule_files);
+    if (!running.rules) {
       fmt::print(stderr, "vigil: rules failed to load; not starting\n");
       return 1;
     }
-    rule_set->SetMinimumPriority(min_priority);
+    running.rules->SetMinimumPriority(running.min_priority);
   }
   // vigil audit's checks on each container that starts (--audit); null when not asked for.
   auto audit_watcher = StartAuditWatcher(options, Hostname());
@@ -124,19 +201,20 @@ int RunAgent(const AgentOptions& options) {
     capture = std::move(*writer);
   }
 
-  output::StreamSink sink(stdout, options.output == "json" ? output::Format::kJson
-                                                           : output::Format::kText);
+  // Every output the config enables, each with its own queue and thread.
+  output::Outputs outputs;
+  if (!capturing) outputs.Configure(running.config);
   ContainerMetadataService metadata{DockerClient(options.docker_socket)};
   metadata.Start();
 
   sensor::SensorOptions sensor_options;
-  sensor_options.opens = WantsOpens(rule_set.get());
+  sensor_options.opens = WantsOpens(running.rules.get());
   // Only opens some loaded rule could match leave the kernel; a capture keeps them all.
-  if (rule_set) sensor_options.open_filter = rule_set->OpenFilterInUse();
+  if (running.rules) sensor_options.open_filter = running.rules->OpenFilterInUse();
   // Other syscalls: those some rule matches (a capture records them all).
   for (std::size_t t = 0; t < kEventTypeCount; ++t) {
     auto type = static_cast<EventType>(t);
-    if (IsGenericSyscall(type) && (!rule_set || rule_set->EventTypesInUse().test(t))) {
+    if (IsGenericSyscall(type) && (!running.rules || running.rules->EventTypesInUse().test(t))) {
       sensor_options.syscalls.set(t);
     }
   }
@@ -148,8 +226,8 @@ int RunAgent(const AgentOptions& options) {
   }
 
   PipelineOptions pipeline_options;
-  pipeline_options.rules = rule_set.get();
-  pipeline_options.sink = &sink;
+  pipeline_options.rules = running.rules.get();
+  pipeline_options.sink = &outputs;
   pipeline_options.metadata = &metadata;
   pipeline_options.capture = capture.get();
   pipeline_options.hostname = Hostname();
@@ -163,7 +241,7 @@ int RunAgent(const AgentOptions& options) {
     log::Info("ready: capturing to {} (probes: {})", options.capture_path,
               (*sensor)->AttachedSummary());
   } else {
-    log::Info("ready: {} rules loaded, probes: {}", rule_set->active_count(),
+    log::Info("ready: {} rules loaded, probes: {}", running.rules->active_count(),
               (*sensor)->AttachedSummary());
   }
 
@@ -175,6 +253,10 @@ int RunAgent(const AgentOptions& options) {
   const sensor::Sensor::Handler handler = [&pipeline](Event& e) { pipeline.Handle(e); };
   int exit_code = 0;
   while (!g_stop.load()) {
+    if (g_reload.exchange(false) && !capturing) {
+      Reload(running, given, sensor_options, pipeline, outputs);
+    }
+    if (g_reopen.exchange(false)) outputs.Reopen();
     auto polled = (*sensor)->Poll(kPollTimeoutMs, handler);
     if (!polled) {
       log::Error("{}", polled.error().message);
@@ -187,14 +269,16 @@ int RunAgent(const AgentOptions& options) {
       pipeline.Tick(WallClockNs());
       auto counters = Sample(pipeline, **sensor);
       if (auto alert = drops.Check(counters, WallClockNs())) pipeline.EmitInternal(*alert);
+      for (Alert& alert : outputs.Check(WallClockNs())) pipeline.EmitInternal(std::move(alert));
       if (*audit_watcher) {
         for (const Alert& alert : (*audit_watcher)->TakeAlerts()) {
-          if (alert.priority <= min_priority) sink.Emit(alert);
+          if (alert.priority <= running.min_priority) outputs.Emit(alert);
         }
       }
       const double since_stats = std::chrono::duration<double>(now - last_stats).count();
       if (options.stats_interval_s > 0 && since_stats >= options.stats_interval_s) {
-        log::Info("{}", output::FormatStats(stats_before, counters, since_stats));
+        log::Info("{}; outputs: {}", output::FormatStats(stats_before, counters, since_stats),
+                  OutputStatsLine(outputs));
         stats_before = std::move(counters);
         last_stats = now;
       }
@@ -216,10 +300,18 @@ int RunAgent(const AgentOptions& options) {
   if (*audit_watcher) {
     (*audit_watcher)->Stop();
     for (const Alert& alert : (*audit_watcher)->TakeAlerts()) {
-      if (alert.priority <= min_priority) sink.Emit(alert);
+      if (alert.priority <= running.min_priority) outputs.Emit(alert);
     }
   }
-  sink.Flush();
+  for (Alert& alert : outputs.Check(WallClockNs(), /*final=*/true)) {
+    pipeline.EmitInternal(std::move(alert));
+  }
+  // What the outputs hold is delivered (or spilled) within a grace period; the drops that
+  // leaves are said on stderr, the last place left to say them.
+  outputs.Close(output::Outputs::kGrace);
+  for (const Alert& alert : outputs.Check(WallClockNs(), /*final=*/true)) {
+    log::Error("{}", alert.output);
+  }
   metadata.Stop();
   auto stats = (*sensor)->Stats();
   log::Info("stopped: {} events, {} alerts, {} kernel records sent, {} dropped, {} undecodable, "

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "config/config.h"
 #include "rules/ruleset.h"
 
 namespace CLI {
@@ -18,7 +19,11 @@ class AuditWatcher;
 
 namespace vigil::cli {
 
+// `vigil run` reads `config_path` (if any) with `settings` on top (cli/agent_config.h) and
+// fills the fields below from the result; `vigil capture` sets them from its flags.
 struct AgentOptions {
+  std::string config_path;                 // -c FILE; empty: defaults
+  std::vector<config::Setting> settings;   // flags given, then --set, in order
   std::vector<std::string> rule_files;  // empty: the built-in rules
   std::string output = "text";          // text or json
   std::string min_priority = "debug";

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include "cli/commands.h"
+#include "cli/run_flags.h"
 #include "common/log.h"
 
 #ifndef VIGIL_VERSION
@@ -22,27 +23,11 @@ int main(int argc, char** argv) {
 
   AgentOptions run;
   auto* run_cmd = app.add_subcommand(
-      "run", "Run the agent: alerts on stdout, diagnostics on stderr ('ready' once probes are "
-             "attached). Stops cleanly on SIGINT/SIGTERM.");
-  run_cmd->add_option("-r,--rules", run.rule_files,
-                      "Rules file to load instead of the built-in rules (repeatable)")
-      ->check(CLI::ExistingFile);
-  run_cmd->add_option("-o,--output", run.output, "Alert format: text (Falco's line) or json")
-      ->check(CLI::IsMember({"text", "json"}));
-  run_cmd->add_option("--min-priority", run.min_priority,
-                      "Only rules at this priority or more severe (emergency … debug)");
-  run_cmd->add_option("--docker-socket", run.docker_socket, "Docker Engine API socket");
-  run_cmd->add_option("--duration", run.duration_s, "Stop after this many seconds (0: never)");
-  run_cmd->add_option("--ring-buffer-mb", run.ring_buffer_mb, "Kernel ring buffer size in MiB (default 4; raise it if drops are reported)")
-      ->check(CLI::Range(1, 1024));
-  bool run_stats = false;
-  double run_stats_interval = 10;
-  run_cmd->add_flag("--stats", run_stats,
-                    "Print rates on stderr periodically: events evaluated, alerts, kernel records "
-                    "sent, opens filtered in the kernel, drops, the agent's CPU and memory");
-  run_cmd->add_option("--stats-interval", run_stats_interval,
-                      "Seconds between --stats lines (default 10)")
-      ->check(CLI::Range(0.1, 86400.0));
+      "run", "Run the agent: alerts to the configured outputs (stdout by default), diagnostics "
+             "on stderr ('ready' once probes are attached). Stops cleanly on SIGINT/SIGTERM; "
+             "SIGHUP reloads the config and rules; SIGUSR1 reopens output files.");
+  RunFlags run_flags;
+  run_flags.Declare(*run_cmd);
   AddRunAuditOptions(*run_cmd, run);
 
   AgentOptions capture;
@@ -100,7 +85,13 @@ int main(int argc, char** argv) {
   if (verbose) vigil::log::SetLevel(vigil::log::Level::kDebug);
 
   if (*run_cmd) {
-    if (run_stats) run.stats_interval_s = run_stats_interval;
+    auto settings = run_flags.Settings(verbose, run.audit, run.audit_policy);
+    if (!settings) {
+      fmt::print(stderr, "{}\n", settings.error().message);
+      return 2;
+    }
+    run.config_path = run_flags.config_path();
+    run.settings = std::move(*settings);
     return RunAgent(run);
   }
   if (*capture_cmd) return RunAgent(capture);

@@ -38,6 +38,9 @@ class EventPipeline {
   explicit EventPipeline(PipelineOptions options);
 
   void Handle(Event& event);
+  // Between batches (SIGHUP): evaluates `rules` from the next event on. Not null when the
+  // pipeline was built with rules; the caller keeps it alive.
+  void SetRules(const rules::RuleSet* rules) { options_.rules = rules; }
   void AddContainer(const ContainerInfo& info);
   void AddUser(const UserInfo& user) { users_.Add(user); }
   // Between batches: takes metadata updates, forgets long-exited processes.

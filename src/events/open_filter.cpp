@@ -48,4 +48,66 @@ std::string OpenFilter::Describe() const {
   return out.empty() ? "no opens" : out;
 }
 
+namespace {
+
+// `outer` covers `inner` when it is a component-wise prefix of it; a '*' in `outer` matches
+// any one component, a '*' in `inner` only a '*'.
+bool PrefixCovers(const std::vector<std::string>& outer, const std::vector<std::string>& inner) {
+  if (outer.size() > inner.size()) return false;
+  for (std::size_t i = 0; i < outer.size(); ++i) {
+    if (outer[i] != "*" && outer[i] != inner[i]) return false;
+  }
+  return true;
+}
+
+bool AnyPrefixCovers(const std::vector<std::vector<std::string>>& outers,
+                     const std::vector<std::string>& inner) {
+  return std::any_of(outers.begin(), outers.end(),
+                     [&](const auto& outer) { return PrefixCovers(outer, inner); });
+}
+
+std::string PathOf(const std::vector<std::string>& components) {
+  std::string out;
+  for (const auto& c : components) out += "/" + c;
+  return out.empty() ? "/" : out;
+}
+
+std::string FirstMissing(const OpenFilter& a, const OpenFilter& w) {
+  if (a.pass_all) return "";
+  if (w.pass_all) return "every open";
+  if (w.writes && !a.writes) return "opens for writing";
+  if (w.failures && !a.failures) return "failed opens";
+  if (w.raw_dotdot && !a.raw_dotdot) return "paths with ../";
+  if (w.gated_dotdot && !a.raw_dotdot) {
+    if (!a.gated_dotdot) return "paths with ../";
+    for (const auto& p : w.dotdot_gate_prefixes) {
+      if (!AnyPrefixCovers(a.dotdot_gate_prefixes, p)) return "paths with ../ to " + PathOf(p);
+    }
+    for (const auto& n : w.dotdot_gate_contains) {
+      if (!a.dotdot_gate_contains.contains(n)) return "paths with ../ and " + n;
+    }
+  }
+  for (const auto& c : w.comms) {
+    if (!a.comms.contains(c)) return "opens by program " + c;
+  }
+  for (const auto& l : w.leaves) {
+    if (!a.leaves.contains(l)) return "opens of files named " + l;
+  }
+  for (const auto& p : w.parents) {
+    if (!a.parents.contains(p)) return "opens in directories named " + p;
+  }
+  for (const auto& p : w.prefixes) {
+    if (!AnyPrefixCovers(a.prefixes, p)) return "opens under " + PathOf(p);
+  }
+  return "";
+}
+
+}  // namespace
+
+bool OpenFilterCovers(const OpenFilter& attached, const OpenFilter& wanted, std::string* missing) {
+  std::string first = FirstMissing(attached, wanted);
+  if (missing) *missing = first;
+  return first.empty();
+}
+
 }  // namespace vigil

@@ -39,4 +39,9 @@ struct OpenFilter {
   std::string Describe() const;  // one line for logs and tests
 };
 
+// True when every open `wanted` passes also passes `attached` (so rules that need `wanted`
+// can run on a sensor started with `attached`, as on a reload). Conservative: it may say no
+// for a filter that happens to be covered. `missing` (if not null) names what is not.
+bool OpenFilterCovers(const OpenFilter& attached, const OpenFilter& wanted, std::string* missing);
+
 }  // namespace vigil

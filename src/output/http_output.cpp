@@ -140,6 +140,11 @@ void HttpOutput::Run() {
   }
   lock.unlock();
   queue_.Shelve();
+  const auto stats = queue_.Stats();
+  if (stats.spilled > 0) {
+    log::Info("http output: {} alerts wait in the spill file {} for the receiver", stats.spilled,
+              queue_.options().spill_path);
+  }
 }
 
 void HttpOutput::Close(std::chrono::milliseconds grace) {

@@ -1,0 +1,105 @@
+#include "cli/run_flags.h"
+
+#include <fmt/core.h>
+
+#include <CLI/CLI.hpp>
+
+namespace vigil::cli {
+namespace {
+
+config::Setting Literal(std::string key, std::string value, std::string origin) {
+  config::Setting s;
+  s.key = std::move(key);
+  s.value = std::move(value);
+  s.literal = true;
+  s.origin = std::move(origin);
+  return s;
+}
+
+config::Setting Value(std::string key, std::string value, std::string origin) {
+  config::Setting s = Literal(std::move(key), std::move(value), std::move(origin));
+  s.literal = false;  // a number or a boolean, checked as the file's would be
+  return s;
+}
+
+}  // namespace
+
+void RunFlags::Declare(CLI::App& run) {
+  run.add_option("-c,--config", config_path_,
+                 "Config file (YAML; docs/CONFIG.md). Flags override it, --set overrides both")
+      ->check(CLI::ExistingFile);
+  run.add_option("--set", sets_,
+                 "Override a config key: --set file_output.enabled=true (repeatable; dotted "
+                 "keys; the value is YAML: --set rules_files=[a.yaml,b.yaml])");
+  run.add_option("-r,--rules", rule_files_,
+                 "Rules file or directory to load instead of the built-in rules (repeatable; "
+                 "config: rules_files)")
+      ->check(CLI::ExistingPath);
+  run.add_option("-o,--output", output_,
+                 "Alert format: text (Falco's line) or json (config: json_output)")
+      ->check(CLI::IsMember({"text", "json"}));
+  run.add_option("--min-priority", min_priority_,
+                 "Only rules at this priority or more severe (emergency … debug; config: "
+                 "priority)");
+  run.add_option("--docker-socket", docker_socket_,
+                 "Docker Engine API socket (config: docker_socket)");
+  duration_ = run.add_option("--duration", duration_s_,
+                             "Stop after this many seconds (0: never; config: duration)");
+  ring_buffer_ = run.add_option("--ring-buffer-mb", ring_buffer_mb_,
+                                "Kernel ring buffer size in MiB (default 4; raise it if drops "
+                                "are reported; config: ring_buffer_mb)")
+                     ->check(CLI::Range(1, 1024));
+  run.add_flag("--stats", stats_,
+               "Print rates on stderr periodically: events evaluated, alerts, kernel records "
+               "sent, opens filtered in the kernel, drops, the agent's CPU and memory, the "
+               "outputs' queues (config: stats.enabled)");
+  stats_interval_option_ =
+      run.add_option("--stats-interval", stats_interval_,
+                     "Seconds between --stats lines (default 10; config: stats.interval)")
+          ->check(CLI::Range(0.1, 86400.0));
+}
+
+Result<std::vector<config::Setting>> RunFlags::Settings(bool verbose, bool audit,
+                                                        const std::string& audit_policy) const {
+  std::vector<config::Setting> out;
+  if (!rule_files_.empty()) {
+    config::Setting s;
+    s.key = "rules_files";
+    s.list = rule_files_;
+    s.is_list = true;
+    s.origin = "-r";
+    out.push_back(std::move(s));
+  }
+  if (!output_.empty()) {
+    out.push_back(Value("json_output", output_ == "json" ? "true" : "false", "-o " + output_));
+  }
+  if (!min_priority_.empty()) {
+    out.push_back(Literal("priority", min_priority_, "--min-priority " + min_priority_));
+  }
+  if (!docker_socket_.empty()) {
+    out.push_back(Literal("docker_socket", docker_socket_, "--docker-socket"));
+  }
+  if (duration_->count() > 0) {
+    out.push_back(Value("duration", fmt::format("{}", duration_s_), "--duration"));
+  }
+  if (ring_buffer_->count() > 0) {
+    out.push_back(Value("ring_buffer_mb", fmt::format("{}", ring_buffer_mb_), "--ring-buffer-mb"));
+  }
+  if (stats_) out.push_back(Value("stats.enabled", "true", "--stats"));
+  if (stats_interval_option_->count() > 0) {
+    out.push_back(Value("stats.interval", fmt::format("{}", stats_interval_), "--stats-interval"));
+  }
+  if (audit) out.push_back(Value("audit.enabled", "true", "--audit"));
+  if (!audit_policy.empty()) {
+    out.push_back(Literal("audit.policy", audit_policy, "--audit-policy"));
+  }
+  if (verbose) out.push_back(Literal("log_level", "debug", "-v"));
+  for (const std::string& argument : sets_) {
+    auto setting = config::ParseSetArgument(argument);
+    if (!setting) return Fail(setting.error());
+    out.push_back(std::move(*setting));
+  }
+  return out;
+}
+
+}  // namespace vigil::cli
