@@ -131,7 +131,16 @@ void Reader::Map(const YAML::Node& map, const std::string& prefix, const std::st
 void Reader::File(std::string_view text) {
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(text));
+    // LoadAll: YAML::Load would silently drop what a wrong indentation turns into a second
+    // document ("- a" then "b: c" at column 0).
+    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    if (documents.size() > 1) {
+      Error(Where{documents[1].Mark(), {}},
+            "a second YAML document: a config file is one map (is this line's indentation "
+            "right?)");
+      return;
+    }
+    if (!documents.empty()) root = documents[0];
   } catch (const YAML::Exception& e) {
     Error(Where{e.mark, {}}, "invalid YAML: " + e.msg);
     return;

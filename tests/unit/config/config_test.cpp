@@ -126,6 +126,10 @@ INSTANTIATE_TEST_SUITE_P(
                   "vigil.yaml:2:1: error: duplicate key 'json_output'"},
         ErrorCase{"NotAMap", "- a\n- b\n", "vigil.yaml:1:1: error: a config file is a YAML map"},
         ErrorCase{"BadYaml", "a: [b\n", "vigil.yaml:"},
+        ErrorCase{"SecondDocument", "- a\njson_output: true\n",
+                  "vigil.yaml:2:1: error: a second YAML document"},
+        ErrorCase{"ExplicitSecondDocument", "json_output: true\n---\npriority: debug\n",
+                  "vigil.yaml:3:1: error: a second YAML document"},
         ErrorCase{"ProgramWithoutCommand", "program_output:\n  enabled: true\n",
                   "vigil.yaml:2:12: error: program_output is enabled but "
                   "'program_output.program' names no command"},
