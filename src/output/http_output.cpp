@@ -1,6 +1,7 @@
 #include "output/http_output.h"
 
 #include <curl/curl.h>
+#include <fmt/core.h>
 
 #include "common/log.h"
 
@@ -21,19 +22,27 @@ class CurlTransport final : public Transport {
     curl_global_cleanup();
   }
 
-  Status Post(const std::string& body) override {
-    if (!curl_) return Fail("POST {}: curl_easy_init failed", options_.url);
+  Outcome Post(const std::string& body, std::string* error) override {
+    if (!curl_) {
+      *error = fmt::format("POST {}: curl_easy_init failed", options_.url);
+      return Outcome::kRetry;
+    }
     Setup(body);
-    char error[CURL_ERROR_SIZE] = "";
-    curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, error);
+    char message[CURL_ERROR_SIZE] = "";
+    curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, message);
     const CURLcode code = curl_easy_perform(curl_);
     if (code != CURLE_OK) {
-      return Fail("POST {}: {}", options_.url, error[0] ? error : curl_easy_strerror(code));
+      *error =
+          fmt::format("POST {}: {}", options_.url, message[0] ? message : curl_easy_strerror(code));
+      return Outcome::kRetry;
     }
     long status = 0;
     curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &status);
-    if (status < 200 || status > 299) return Fail("POST {}: HTTP {}", options_.url, status);
-    return {};
+    if (status >= 200 && status <= 299) return Outcome::kDelivered;
+    *error = fmt::format("POST {}: HTTP {}", options_.url, status);
+    // 408 (timeout) and 429 (slow down) pass; other 4xx refuse this body for good.
+    const bool refused = status >= 400 && status <= 499 && status != 408 && status != 429;
+    return refused ? Outcome::kRejected : Outcome::kRetry;
   }
 
  private:

@@ -117,6 +117,28 @@ void SpillQueue::ConsumeSpilled() {
   }
 }
 
+uint64_t SpillQueue::Failed(const std::string& error) {
+  failed_.fetch_add(1);
+  ++failures_;
+  if (failures_ == 1 || failures_ % 100 == 0) {
+    log::Warning("http output: {} (attempt {}; retrying)", error, failures_);
+  }
+  Relieve();
+  const uint32_t doublings = std::min<uint32_t>(failures_ - 1, 40);
+  const double backoff =
+      static_cast<double>(options_.initial_backoff_ns) * static_cast<double>(1ull << doublings);
+  return std::min<uint64_t>(options_.max_backoff_ns, static_cast<uint64_t>(backoff));
+}
+
+void SpillQueue::Consume(bool from_spill) {
+  if (from_spill) {
+    ConsumeSpilled();
+  } else {
+    std::lock_guard lock(mutex_);
+    memory_.pop_front();
+  }
+}
+
 std::optional<uint64_t> SpillQueue::Step() {
   Relieve();
   std::string body;
@@ -127,27 +149,19 @@ std::optional<uint64_t> SpillQueue::Step() {
     if (memory_.empty()) return std::nullopt;
     body = memory_.front();
   }
-  if (auto sent = transport_->Post(body); !sent) {
-    failed_.fetch_add(1);
-    ++failures_;
-    if (failures_ == 1 || failures_ % 100 == 0) {
-      log::Warning("http output: {} (attempt {}; retrying)", sent.error().message, failures_);
-    }
-    Relieve();
-    const uint32_t doublings = std::min<uint32_t>(failures_ - 1, 40);
-    const double backoff = static_cast<double>(options_.initial_backoff_ns) *
-                           static_cast<double>(1ull << std::min<uint32_t>(doublings, 40));
-    return std::min<uint64_t>(options_.max_backoff_ns, static_cast<uint64_t>(backoff));
-  }
+  std::string error;
+  const auto outcome = transport_->Post(body, &error);
+  if (outcome == Transport::Outcome::kRetry) return Failed(error);
   if (failures_ >= options_.retries_before_spill) log::Info("http output: delivering again");
   failures_ = 0;
-  delivered_.fetch_add(1);
-  if (from_spill) {
-    ConsumeSpilled();
+  if (outcome == Transport::Outcome::kRejected) {
+    // The receiver answers but refuses this alert: counted as dropped, the next one goes on.
+    failed_.fetch_add(1);
+    if (rejected_.fetch_add(1) % 100 == 0) log::Error("http output: alert dropped: {}", error);
   } else {
-    std::lock_guard lock(mutex_);
-    memory_.pop_front();
+    delivered_.fetch_add(1);
   }
+  Consume(from_spill);
   return 0;
 }
 
@@ -172,7 +186,7 @@ OutputStats SpillQueue::Stats() const {
   stats.failed_attempts = failed_.load();
   stats.spilled = spilled_.load();
   std::lock_guard lock(mutex_);
-  stats.dropped = dropped_ + spill_dropped_.load();
+  stats.dropped = dropped_ + spill_dropped_.load() + rejected_.load();
   stats.queued = memory_.size();
   return stats;
 }

@@ -23,11 +23,17 @@
 
 namespace vigil::output {
 
-// Sends one body; blocking is fine (the worker's thread). An error: not delivered.
+// Sends one body; blocking is fine (the worker's thread).
 class Transport {
  public:
+  enum class Outcome {
+    kDelivered,
+    kRetry,     // the receiver is unreachable or failing (timeouts, 5xx, 408, 429): try again
+    kRejected,  // the receiver refuses this body (other 4xx): sending it again will not help
+  };
   virtual ~Transport() = default;
-  virtual Status Post(const std::string& body) = 0;
+  // `error` says why when the outcome is not kDelivered.
+  virtual Outcome Post(const std::string& body, std::string* error) = 0;
 };
 
 struct SpillQueueOptions {
@@ -70,6 +76,8 @@ class SpillQueue {
   bool Down() const { return failures_ >= options_.retries_before_spill; }
   void MoveMemoryToSpill();
   bool ReadSpilled(std::string* body);
+  uint64_t Failed(const std::string& error);
+  void Consume(bool from_spill);
   void ConsumeSpilled();
   void OpenSpill();
 
@@ -90,6 +98,7 @@ class SpillQueue {
   std::atomic<uint64_t> delivered_{0};
   std::atomic<uint64_t> failed_{0};
   std::atomic<uint64_t> spill_dropped_{0};
+  std::atomic<uint64_t> rejected_{0};
 };
 
 }  // namespace vigil::output

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <sstream>
 
 namespace vigil::config {
 namespace {
@@ -270,6 +271,49 @@ outputs: {rate: 1, max_burst: 2}
 TEST(Config, KnownKeysAndIgnoredKeysDoNotOverlap) {
   for (const auto& key : KnownKeys()) {
     for (const auto& ignored : IgnoredFalcoKeys()) EXPECT_NE(key, ignored);
+  }
+}
+
+// deploy/vigil.yaml documents every key with its default: it loads, equals the defaults, and
+// names every key vigil knows.
+TEST(Config, TheExampleFileHasEveryKeyWithItsDefault) {
+  const std::string path = std::string(VIGIL_TEST_DATA) + "/../../deploy/vigil.yaml";
+  auto loaded = BuildConfig(path, {});
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_TRUE(loaded->warnings.empty());
+  const Config defaults;
+  const Config& c = loaded->config;
+  EXPECT_EQ(c.rules_files, defaults.rules_files);
+  EXPECT_EQ(c.priority, defaults.priority);
+  EXPECT_EQ(c.json_output, defaults.json_output);
+  EXPECT_EQ(c.json_include_output_property, defaults.json_include_output_property);
+  EXPECT_EQ(c.json_include_tags_property, defaults.json_include_tags_property);
+  EXPECT_EQ(c.buffered_outputs, defaults.buffered_outputs);
+  EXPECT_EQ(c.log_level, defaults.log_level);
+  EXPECT_EQ(c.stdout_enabled, defaults.stdout_enabled);
+  EXPECT_EQ(c.file, defaults.file);
+  EXPECT_EQ(c.syslog, defaults.syslog);
+  EXPECT_EQ(c.program, defaults.program);
+  EXPECT_EQ(c.http, defaults.http);
+  EXPECT_EQ(c.output_queue_size, defaults.output_queue_size);
+  EXPECT_EQ(c.rate_limit_rate, defaults.rate_limit_rate);
+  EXPECT_EQ(c.rate_limit_max_burst, defaults.rate_limit_max_burst);
+  EXPECT_EQ(c.dedup_window_s, defaults.dedup_window_s);
+  EXPECT_EQ(c.docker_socket, defaults.docker_socket);
+  EXPECT_EQ(c.ring_buffer_mb, defaults.ring_buffer_mb);
+  EXPECT_EQ(c.stats_enabled, defaults.stats_enabled);
+  EXPECT_EQ(c.stats_interval_s, defaults.stats_interval_s);
+  EXPECT_EQ(c.duration_s, defaults.duration_s);
+  EXPECT_EQ(c.audit_enabled, defaults.audit_enabled);
+  EXPECT_EQ(c.audit_policy, defaults.audit_policy);
+
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  for (const std::string& key : KnownKeys()) {
+    if (key == "rules_file") continue;  // Falco's older spelling of rules_files
+    const std::string leaf = key.substr(key.rfind('.') + 1);
+    EXPECT_NE(text.str().find(leaf + ":"), std::string::npos) << key;
   }
 }
 

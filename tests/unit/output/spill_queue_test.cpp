@@ -15,13 +15,21 @@ constexpr uint64_t kMs = 1'000'000ull;
 // A receiver that is up or down, and keeps what it got.
 class FakeTransport : public Transport {
  public:
-  Status Post(const std::string& body) override {
+  Outcome Post(const std::string& body, std::string* error) override {
     ++attempts;
-    if (!up) return Fail("connection refused");
+    if (!up) {
+      *error = "connection refused";
+      return Outcome::kRetry;
+    }
+    if (body == reject) {
+      *error = "HTTP 400";
+      return Outcome::kRejected;
+    }
     received.push_back(body);
-    return {};
+    return Outcome::kDelivered;
   }
   bool up = true;
+  std::string reject;
   int attempts = 0;
   std::vector<std::string> received;
 };
@@ -169,6 +177,20 @@ TEST(SpillQueue, ATruncatedLastLineIsStillSent) {
   Drain(q);
   EXPECT_EQ(t.received, (std::vector<std::string>{"one", "two"}));
   std::remove(path.c_str());
+}
+
+TEST(SpillQueue, ABodyTheReceiverRefusesIsDroppedNotRetriedForever) {
+  FakeTransport t;
+  t.reject = "bad";
+  SpillQueue q(Options(), &t);
+  q.Push("a");
+  q.Push("bad");
+  q.Push("c");
+  Drain(q);
+  EXPECT_EQ(t.received, (std::vector<std::string>{"a", "c"}));
+  EXPECT_EQ(q.Stats().dropped, 1u);
+  EXPECT_EQ(q.Stats().delivered, 2u);
+  EXPECT_EQ(t.attempts, 3);
 }
 
 }  // namespace
