@@ -19,6 +19,7 @@
 #include "events/capture.h"
 #include "output/health.h"
 #include "output/outputs.h"
+#include "output/web_server.h"
 #include "rules/loader.h"
 #include "runtime/metadata_service.h"
 #include "sensor/sensor.h"
@@ -125,6 +126,8 @@ struct Running {
   config::Config config;
   std::unique_ptr<rules::RuleSet> rules;
   Priority min_priority = Priority::kDebug;
+  uint64_t reloads_ok = 0;
+  uint64_t reloads_rejected = 0;
 };
 
 // Between batches: swaps in the new config and rules, or keeps the running ones and says why.
@@ -133,10 +136,11 @@ void Reload(Running& running, const AgentOptions& options, const sensor::SensorO
   log::Info("SIGHUP: reloading the config and rules");
   auto reloaded = ReloadAgentConfig(options, running.config, attached);
   if (!reloaded) {
-    log::Error("reload rejected, the running config and rules stay: {}",
-               reloaded.error().message);
+    log::Error("reload rejected, the running config and rules stay: {}", reloaded.error().message);
+    ++running.reloads_rejected;
     return;
   }
+  ++running.reloads_ok;
   running.config = std::move(reloaded->config);
   ParsePriority(running.config.priority, &running.min_priority);
   pipeline.SetRules(reloaded->rules.get());
@@ -145,6 +149,66 @@ void Reload(Running& running, const AgentOptions& options, const sensor::SensorO
   ApplyLogLevel(running.config.log_level);
   log::Info("reloaded: {} rules loaded, outputs: {}", running.rules->active_count(),
             OutputNames(outputs));
+}
+
+sensor::SensorOptions SensorOptionsFor(const rules::RuleSet* rules, std::size_t ring_buffer_mb) {
+  sensor::SensorOptions sensor_options;
+  sensor_options.opens = WantsOpens(rules);
+  // Only opens some loaded rule could match leave the kernel; a capture keeps them all.
+  if (rules) sensor_options.open_filter = rules->OpenFilterInUse();
+  // Other syscalls: those some rule matches (a capture records them all).
+  for (std::size_t t = 0; t < kEventTypeCount; ++t) {
+    auto type = static_cast<EventType>(t);
+    if (IsGenericSyscall(type) && (!rules || rules->EventTypesInUse().test(t))) {
+      sensor_options.syscalls.set(t);
+    }
+  }
+  sensor_options.ring_buffer_bytes = ring_buffer_mb << 20;
+  return sensor_options;
+}
+
+// The web server (/healthz, /metrics) when the config enables it; null otherwise.
+Result<std::unique_ptr<output::WebServer>> StartWebServer(const Running& running, bool capturing) {
+  if (capturing || !running.config.webserver.enabled) return nullptr;
+  auto server = output::WebServer::Start(running.config.webserver);
+  if (!server) return Fail(server.error());
+  log::Info("web server on {}:{}: {}{}", running.config.webserver.listen_address, (*server)->port(),
+            running.config.webserver.healthz_endpoint,
+            running.config.webserver.prometheus_metrics_enabled ? " /metrics" : "");
+  return std::move(*server);
+}
+
+void PublishMetrics(output::WebServer* server, output::HealthCounters counters,
+                    const output::Outputs& outputs, const Running& running) {
+  if (!server) return;
+  output::MetricsSnapshot snapshot;
+  snapshot.counters = std::move(counters);
+  snapshot.outputs = outputs.Stats();
+  snapshot.alerts_by_rule = outputs.alerts_by_rule();
+  snapshot.alerts_suppressed = outputs.suppressed_total();
+  snapshot.reloads_ok = running.reloads_ok;
+  snapshot.reloads_rejected = running.reloads_rejected;
+  server->Publish(output::FormatPrometheus(snapshot));
+}
+
+void EmitAuditAlerts(audit::AuditWatcher* watcher, Priority min_priority,
+                     output::Outputs& outputs) {
+  if (!watcher) return;
+  for (const Alert& alert : watcher->TakeAlerts()) {
+    if (alert.priority <= min_priority) outputs.Emit(alert);
+  }
+}
+
+// At stop: the last internal alerts, then what the outputs hold is delivered (or spilled)
+// within a grace period; the drops that leaves are said on stderr, the last place left.
+void CloseOutputs(EventPipeline& pipeline, output::Outputs& outputs) {
+  for (Alert& alert : outputs.Check(WallClockNs(), /*final=*/true)) {
+    pipeline.EmitInternal(std::move(alert));
+  }
+  outputs.Close(output::Outputs::kGrace);
+  for (const Alert& alert : outputs.Check(WallClockNs(), /*final=*/true)) {
+    log::Error("{}", alert.output);
+  }
 }
 
 // The agent's options with its config applied; for `run`, an error (exit 2) when the config
@@ -165,8 +229,7 @@ int RunAgent(const AgentOptions& given) {
   AgentOptions options = given;
   auto config = ResolveConfig(given, options);
   if (!config) {
-    fmt::print(stderr, "{}\nvigil: configuration rejected; not starting\n",
-               config.error().message);
+    fmt::print(stderr, "{}\nvigil: configuration rejected; not starting\n", config.error().message);
     return 2;
   }
   const bool capturing = !options.capture_path.empty();
@@ -207,18 +270,8 @@ int RunAgent(const AgentOptions& given) {
   ContainerMetadataService metadata{DockerClient(options.docker_socket)};
   metadata.Start();
 
-  sensor::SensorOptions sensor_options;
-  sensor_options.opens = WantsOpens(running.rules.get());
-  // Only opens some loaded rule could match leave the kernel; a capture keeps them all.
-  if (running.rules) sensor_options.open_filter = running.rules->OpenFilterInUse();
-  // Other syscalls: those some rule matches (a capture records them all).
-  for (std::size_t t = 0; t < kEventTypeCount; ++t) {
-    auto type = static_cast<EventType>(t);
-    if (IsGenericSyscall(type) && (!running.rules || running.rules->EventTypesInUse().test(t))) {
-      sensor_options.syscalls.set(t);
-    }
-  }
-  sensor_options.ring_buffer_bytes = options.ring_buffer_mb << 20;
+  const sensor::SensorOptions sensor_options =
+      SensorOptionsFor(running.rules.get(), options.ring_buffer_mb);
   auto sensor = sensor::Sensor::Open(sensor_options);
   if (!sensor) {
     fmt::print(stderr, "vigil: {}\n", sensor.error().message);
@@ -235,6 +288,13 @@ int RunAgent(const AgentOptions& given) {
 
   // What already runs, after the probes are attached so nothing falls between the two.
   for (auto& event : ScanProcesses()) pipeline.Handle(event);
+
+  auto web_server = StartWebServer(running, capturing);
+  if (!web_server) {
+    fmt::print(stderr, "vigil: {}\n", web_server.error().message);
+    return 1;
+  }
+  PublishMetrics(web_server->get(), Sample(pipeline, **sensor), outputs, running);
 
   InstallSignalHandlers();
   if (capturing) {
@@ -270,11 +330,8 @@ int RunAgent(const AgentOptions& given) {
       auto counters = Sample(pipeline, **sensor);
       if (auto alert = drops.Check(counters, WallClockNs())) pipeline.EmitInternal(*alert);
       for (Alert& alert : outputs.Check(WallClockNs())) pipeline.EmitInternal(std::move(alert));
-      if (*audit_watcher) {
-        for (const Alert& alert : (*audit_watcher)->TakeAlerts()) {
-          if (alert.priority <= running.min_priority) outputs.Emit(alert);
-        }
-      }
+      EmitAuditAlerts(audit_watcher->get(), running.min_priority, outputs);
+      PublishMetrics(web_server->get(), counters, outputs, running);
       const double since_stats = std::chrono::duration<double>(now - last_stats).count();
       if (options.stats_interval_s > 0 && since_stats >= options.stats_interval_s) {
         log::Info("{}; outputs: {}", output::FormatStats(stats_before, counters, since_stats),
@@ -297,27 +354,16 @@ int RunAgent(const AgentOptions& given) {
   if (auto alert = drops.Check(Sample(pipeline, **sensor), WallClockNs(), /*final=*/true)) {
     pipeline.EmitInternal(*alert);
   }
-  if (*audit_watcher) {
-    (*audit_watcher)->Stop();
-    for (const Alert& alert : (*audit_watcher)->TakeAlerts()) {
-      if (alert.priority <= running.min_priority) outputs.Emit(alert);
-    }
-  }
-  for (Alert& alert : outputs.Check(WallClockNs(), /*final=*/true)) {
-    pipeline.EmitInternal(std::move(alert));
-  }
-  // What the outputs hold is delivered (or spilled) within a grace period; the drops that
-  // leaves are said on stderr, the last place left to say them.
-  outputs.Close(output::Outputs::kGrace);
-  for (const Alert& alert : outputs.Check(WallClockNs(), /*final=*/true)) {
-    log::Error("{}", alert.output);
-  }
+  if (*audit_watcher) (*audit_watcher)->Stop();
+  EmitAuditAlerts(audit_watcher->get(), running.min_priority, outputs);
+  CloseOutputs(pipeline, outputs);
   metadata.Stop();
   auto stats = (*sensor)->Stats();
-  log::Info("stopped: {} events, {} alerts, {} kernel records sent, {} dropped, {} undecodable, "
-            "{} opens filtered in the kernel",
-            pipeline.events(), pipeline.alerts(), stats.kernel_sent, stats.kernel_dropped,
-            stats.decode_errors, stats.kernel_filtered);
+  log::Info(
+      "stopped: {} events, {} alerts, {} kernel records sent, {} dropped, {} undecodable, "
+      "{} opens filtered in the kernel",
+      pipeline.events(), pipeline.alerts(), stats.kernel_sent, stats.kernel_dropped,
+      stats.decode_errors, stats.kernel_filtered);
   if (capture) {
     if (auto s = capture->Finish(); !s) {
       log::Error("{}", s.error().message);

@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include <arpa/inet.h>
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 
@@ -198,6 +199,19 @@ void Reader::Check() {
   if (c.http.enabled && !c.http.url.starts_with("http://") && !c.http.url.starts_with("https://")) {
     Error(At(set_at_.contains("http_output.url") ? "http_output.url" : "http_output.enabled"),
           "http_output is enabled but 'http_output.url' is not an http:// or https:// URL");
+  }
+  if (c.webserver.ssl_enabled) {
+    Error(At("webserver.ssl_enabled"),
+          "'webserver.ssl_enabled': vigil's web server has no TLS; put a TLS proxy in front");
+  }
+  in_addr address{};
+  if (inet_pton(AF_INET, c.webserver.listen_address.c_str(), &address) != 1) {
+    Error(At("webserver.listen_address"),
+          "'webserver.listen_address' must be an IPv4 address (e.g. 127.0.0.1)");
+  }
+  if (!c.webserver.healthz_endpoint.starts_with("/")) {
+    Error(At("webserver.k8s_healthz_endpoint"),
+          "'webserver.k8s_healthz_endpoint' must be a path starting with '/'");
   }
   if (c.http.retry_initial_s > c.http.retry_max_s) {
     Error(At("http_output.retry_initial_backoff"),

@@ -59,6 +59,17 @@ struct HttpOutput {
   bool operator==(const HttpOutput&) const = default;
 };
 
+// Falco's `webserver`: /healthz and Prometheus /metrics on a local port.
+struct WebServer {
+  bool enabled = false;
+  std::string listen_address = "127.0.0.1";  // an IPv4 address
+  uint32_t listen_port = 8765;
+  std::string healthz_endpoint = "/healthz";  // k8s_healthz_endpoint
+  bool prometheus_metrics_enabled = true;     // GET /metrics
+  bool ssl_enabled = false;                   // not supported: true is an error
+  bool operator==(const WebServer&) const = default;
+};
+
 struct Config {
   std::vector<std::string> rules_files;  // files or directories; empty: the built-in rules
   std::string priority = "debug";        // minimum rule priority, Falco's names, any case
@@ -73,6 +84,7 @@ struct Config {
   SyslogOutput syslog;
   ProgramOutput program;
   HttpOutput http;
+  WebServer webserver;
   uint32_t output_queue_size = 10000;  // outputs.queue_size: alerts waiting per output
 
   // Per rule: at most `rate` alerts a second with bursts of `max_burst`; 0: unlimited.

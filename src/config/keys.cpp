@@ -181,6 +181,17 @@ std::vector<KeySpec> MakeKeys() {
            [](C & c) -> auto& { return c.rate_limit_max_burst; }, 1, 1'000'000'000)},
       {"outputs.dedup_window", Seconds(
                                    [](C & c) -> auto& { return c.dedup_window_s; }, 0, 86400)},
+      {"webserver.enabled", Bool([](C & c) -> auto& { return c.webserver.enabled; })},
+      {"webserver.listen_address",
+       String([](C & c) -> auto& { return c.webserver.listen_address; })},
+      {"webserver.listen_port",
+       Integer(
+           [](C & c) -> auto& { return c.webserver.listen_port; }, 1, 65535)},
+      {"webserver.k8s_healthz_endpoint",
+       String([](C & c) -> auto& { return c.webserver.healthz_endpoint; })},
+      {"webserver.prometheus_metrics_enabled",
+       Bool([](C & c) -> auto& { return c.webserver.prometheus_metrics_enabled; })},
+      {"webserver.ssl_enabled", Bool([](C & c) -> auto& { return c.webserver.ssl_enabled; })},
       {"docker_socket", String([](C & c) -> auto& { return c.docker_socket; })},
       {"ring_buffer_mb", Integer(
                              [](C & c) -> auto& { return c.ring_buffer_mb; }, 1, 1024)},
@@ -209,7 +220,8 @@ const std::vector<std::pair<std::string_view, std::string_view>> kIgnored = {
     {"json_include_output_fields_property", "dropping 'output_fields' (vigil always sends them)"},
     {"grpc", "the gRPC server"},
     {"grpc_output", "the gRPC output"},
-    {"webserver", "Falco's web server"},
+    {"webserver.threadiness", "web server threads (vigil's answers on one)"},
+    {"webserver.ssl_certificate", "TLS for the web server"},
     {"log_stderr", "logging to stderr (vigil always logs to stderr)"},
     {"log_syslog", "logging to syslog"},
     {"libs_logger", "libs logging"},

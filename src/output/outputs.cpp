@@ -82,10 +82,21 @@ void Outputs::Configure(const config::Config& c) {
   gate.rate = c.rate_limit_rate;
   gate.max_burst = c.rate_limit_max_burst;
   gate.dedup_window_ns = static_cast<uint64_t>(c.dedup_window_s * 1e9);
-  if (!(gate == gate_.options())) gate_ = AlertGate(gate);
+  if (!(gate == gate_.options())) {
+    // What the old gate held back and no alert carried yet is still reported by Check().
+    if (auto unreported = gate_.TakeUnreported(WallClockNs(), 0, /*final=*/true)) {
+      pending_internal_.push_back(std::move(*unreported));
+    }
+    suppressed_before_ += gate_.suppressed_total();
+    gate_ = AlertGate(gate);
+  }
 }
 
 void Outputs::Emit(const Alert& alert) {
+  auto counted = alerts_by_rule_.find(alert.rule);
+  if (counted == alerts_by_rule_.end())
+    counted = alerts_by_rule_.emplace(alert.rule, std::array<uint64_t, 8>{}).first;
+  ++counted->second[static_cast<std::size_t>(alert.priority) % counted->second.size()];
   uint64_t suppressed = 0;
   if (alert.source != "internal" && !gate_.Admit(alert, WallClockNs(), &suppressed)) return;
   if (suppressed == 0) {
@@ -140,7 +151,8 @@ std::optional<Alert> Outputs::DropAlert(uint64_t now_ns, bool final) {
 }
 
 std::vector<Alert> Outputs::Check(uint64_t now_ns, bool final) {
-  std::vector<Alert> out;
+  std::vector<Alert> out = std::move(pending_internal_);
+  pending_internal_.clear();
   const uint64_t after = std::max<uint64_t>(gate_.options().dedup_window_ns, 10'000'000'000ull);
   if (auto a = gate_.TakeUnreported(now_ns, after, final)) out.push_back(std::move(*a));
   if (auto a = DropAlert(now_ns, final)) out.push_back(std::move(*a));

@@ -15,6 +15,7 @@
 
 #include "config/config.h"
 #include "output/gate.h"
+#include "output/metrics.h"
 #include "output/output.h"
 #include "output/sink.h"
 
@@ -43,6 +44,10 @@ class Outputs final : public AlertSink {
 
   std::vector<std::pair<std::string, OutputStats>> Stats() const;
   const AlertGate& gate() const { return gate_; }
+  // Alerts the gates held back since start (a reload that changes the limits keeps the count).
+  uint64_t suppressed_total() const { return suppressed_before_ + gate_.suppressed_total(); }
+  // Alerts emitted (before the gate), per rule and priority.
+  const AlertsByRule& alerts_by_rule() const { return alerts_by_rule_; }
 
   static constexpr uint64_t kDropReportIntervalNs = 30'000'000'000ull;
   static constexpr auto kGrace = std::chrono::milliseconds(3000);
@@ -60,7 +65,10 @@ class Outputs final : public AlertSink {
   std::FILE* stdout_;
   std::map<std::string, Slot> slots_;
   AlertGate gate_;
-  uint64_t carried_dropped_ = 0;  // dropped by outputs closed since the last report
+  AlertsByRule alerts_by_rule_;
+  uint64_t suppressed_before_ = 0;
+  std::vector<Alert> pending_internal_;  // for the next Check()
+  uint64_t carried_dropped_ = 0;         // dropped by outputs closed since the last report
   uint64_t last_drop_alert_ns_ = 0;
   bool drop_alerted_ = false;
   uint64_t dropped_total_ = 0;

@@ -55,7 +55,8 @@ load_plugins: []
 engine:
   kind: modern_ebpf
 webserver:
-  enabled: true
+  enabled: false
+  threadiness: 0
 stdout_output:
   enabled: true
 outputs:
@@ -74,6 +75,7 @@ outputs:
         warnings = "\n".join(agent.stderr)
         self.assertIn("%s:6:1: warning: Falco key 'plugins' ignored" % config, warnings)
         self.assertIn("Falco key 'engine' ignored", warnings)
+        self.assertIn("Falco key 'webserver.threadiness' ignored", warnings)
         # --set overrides the flag: text lines again.
         agent = harness.Agent("run", "-c", config, "-o", "json", "--set", "json_output=false")
         try:

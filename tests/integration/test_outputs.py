@@ -7,6 +7,8 @@ import os
 import signal
 import time
 import unittest
+import urllib.error
+import urllib.request
 
 import harness
 from harness import field
@@ -182,6 +184,34 @@ class OutputsTest(unittest.TestCase):
             self.assertEqual(alerts[0]["priority"], "Critical")
             self.assertEqual(field(alerts[0], "n_alerts_dropped_by_output"), "file=1")
             self.assertTrue(any("open /nonexistent/dir/events.json" in l for l in agent.stderr))
+        finally:
+            self.stop(agent)
+
+    def test_healthz_and_metrics(self):
+        port = free_port()
+        agent = self.agent("webserver.enabled=true", "webserver.listen_port=%d" % port)
+        base = "http://127.0.0.1:%d" % port
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=5) as r:
+                self.assertEqual(r.status, 200)
+                self.assertEqual(json.loads(r.read()), {"status": "ok"})
+            self.t.fire()
+            self.assertTrue(agent.wait_for(lambda a: a["rule"] == "Ops trigger read"))
+
+            def metrics():
+                with urllib.request.urlopen(base + "/metrics", timeout=5) as r:
+                    return r.read().decode()
+
+            line = 'vigil_alerts_by_rule_total{rule="Ops trigger read",priority="Warning"} 1'
+            self.assertTrue(wait_until(lambda: line in metrics(), 5), metrics())
+            text = metrics()
+            self.assertRegex(text, r"\nvigil_events_total [1-9]\d*\n")
+            self.assertRegex(text, r'\nvigil_output_delivered_total\{output="stdout"\} 1\n')
+            self.assertRegex(text, r'\nvigil_output_queue_depth\{output="stdout"\} 0\n')
+            self.assertRegex(text, r"\nvigil_resident_memory_bytes [1-9]\d*\n")
+            with self.assertRaises(urllib.error.HTTPError) as e:
+                urllib.request.urlopen(base + "/nothing", timeout=5)
+            self.assertEqual(e.exception.code, 404)
         finally:
             self.stop(agent)
 

@@ -136,6 +136,14 @@ INSTANTIATE_TEST_SUITE_P(
                   "'program_output.program' names no command"},
         ErrorCase{"HttpWithoutUrl", "http_output:\n  enabled: true\n  url: ftp://x\n",
                   "vigil.yaml:3:8: error: http_output is enabled but 'http_output.url' is not"},
+        ErrorCase{"WebServerTls", "webserver:\n  ssl_enabled: true\n",
+                  "vigil.yaml:2:16: error: 'webserver.ssl_enabled': vigil's web server has no "
+                  "TLS"},
+        ErrorCase{"WebServerAddress", "webserver:\n  listen_address: localhost\n",
+                  "vigil.yaml:2:19: error: 'webserver.listen_address' must be an IPv4 address"},
+        ErrorCase{"WebServerPort", "webserver:\n  listen_port: 70000\n",
+                  "vigil.yaml:2:16: error: 'webserver.listen_port' must be a whole number from 1 "
+                  "to 65535"},
         ErrorCase{"BackoffOrder",
                   "http_output:\n  retry_initial_backoff: 10\n  retry_max_backoff: 1\n",
                   "vigil.yaml:2:26: error: 'http_output.retry_initial_backoff' is longer"}),
@@ -158,6 +166,8 @@ engine:
   kind: modern_ebpf
 webserver:
   enabled: true
+  threadiness: 0
+  listen_port: 9000
 http_output:
   enabled: false
   url: ""
@@ -177,8 +187,11 @@ log_level: info
   std::string all;
   for (const auto& w : loaded->warnings) all += w + "\n";
   EXPECT_THAT(all, HasSubstr("falco.yaml:3:1: warning: Falco key 'plugins' ignored"));
-  EXPECT_THAT(all, HasSubstr("falco.yaml:13:3: warning: Falco key 'http_output.echo' ignored"));
+  EXPECT_THAT(all, HasSubstr("falco.yaml:15:3: warning: Falco key 'http_output.echo' ignored"));
+  EXPECT_THAT(all, HasSubstr("falco.yaml:10:3: warning: Falco key 'webserver.threadiness'"));
   EXPECT_TRUE(loaded->config.syslog.enabled);
+  EXPECT_TRUE(loaded->config.webserver.enabled);  // Falco's webserver keys are vigil's too
+  EXPECT_EQ(loaded->config.webserver.listen_port, 9000u);
   EXPECT_FALSE(loaded->config.http.keep_alive);
 }
 
@@ -306,6 +319,7 @@ TEST(Config, TheExampleFileHasEveryKeyWithItsDefault) {
   EXPECT_EQ(c.duration_s, defaults.duration_s);
   EXPECT_EQ(c.audit_enabled, defaults.audit_enabled);
   EXPECT_EQ(c.audit_policy, defaults.audit_policy);
+  EXPECT_EQ(c.webserver, defaults.webserver);
 
   std::ifstream in(path);
   std::stringstream text;
