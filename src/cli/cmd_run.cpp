@@ -223,17 +223,15 @@ Result<std::optional<config::Config>> ResolveConfig(const AgentOptions& given,
   return std::optional<config::Config>(std::move(*config));
 }
 
-}  // namespace
-
-int RunAgent(const AgentOptions& given) {
-  AgentOptions options = given;
+// Reads the config (run) and loads the rules into `running`; an exit code when it cannot
+// start (2: the config, 1: the rules), 0 otherwise.
+int Prepare(const AgentOptions& given, AgentOptions& options, Running& running) {
   auto config = ResolveConfig(given, options);
   if (!config) {
     fmt::print(stderr, "{}\nvigil: configuration rejected; not starting\n", config.error().message);
     return 2;
   }
   const bool capturing = !options.capture_path.empty();
-  Running running;
   if (*config) running.config = **config;
   if (!ParsePriority(options.min_priority, &running.min_priority)) {
     fmt::print(stderr, "vigil: unknown priority '{}'\n", options.min_priority);
@@ -247,6 +245,133 @@ int RunAgent(const AgentOptions& given) {
     }
     running.rules->SetMinimumPriority(running.min_priority);
   }
+  return 0;
+}
+
+// The last line on stderr, and the capture's end; 1 when the capture failed.
+int Report(const sensor::Sensor& sensor, const EventPipeline& pipeline, CaptureWriter* capture,
+           const AgentOptions& options) {
+  auto stats = sensor.Stats();
+  log::Info(
+      "stopped: {} events, {} alerts, {} kernel records sent, {} dropped, {} undecodable, "
+      "{} opens filtered in the kernel",
+      pipeline.events(), pipeline.alerts(), stats.kernel_sent, stats.kernel_dropped,
+      stats.decode_errors, stats.kernel_filtered);
+  if (capture) {
+    if (auto s = capture->Finish(); !s) {
+      log::Error("{}", s.error().message);
+      return 1;
+    }
+    if (!pipeline.capture_status()) return 1;
+    log::Info("capture {}: {} records", options.capture_path, capture->records());
+  }
+  return 0;
+}
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+// The agent's event loop: polls the sensor, applies SIGHUP and SIGUSR1 between batches, and
+// does the periodic work every half second. Single-threaded; borrows everything it uses.
+class EventLoop {
+ public:
+  EventLoop(const AgentOptions& given, const AgentOptions& options,
+            const sensor::SensorOptions& attached, Running& running, sensor::Sensor& sensor,
+            EventPipeline& pipeline, output::Outputs& outputs, audit::AuditWatcher* audit,
+            output::WebServer* web)
+      : given_(given),
+        options_(options),
+        attached_(attached),
+        running_(running),
+        sensor_(sensor),
+        pipeline_(pipeline),
+        outputs_(outputs),
+        audit_(audit),
+        web_(web),
+        handler_([&pipeline](Event& e) { pipeline.Handle(e); }),
+        stats_before_(Sample(pipeline, sensor)) {}
+
+  // Until SIGINT/SIGTERM, --duration or a sensor error; the exit code.
+  int Run() {
+    const bool capturing = !options_.capture_path.empty();
+    const SteadyTime started = std::chrono::steady_clock::now();
+    last_tick_ = last_stats_ = started;
+    while (!g_stop.load()) {
+      if (g_reload.exchange(false) && !capturing) {
+        Reload(running_, given_, attached_, pipeline_, outputs_);
+      }
+      if (g_reopen.exchange(false)) outputs_.Reopen();
+      auto polled = sensor_.Poll(kPollTimeoutMs, handler_);
+      if (!polled) {
+        log::Error("{}", polled.error().message);
+        return 1;
+      }
+      const SteadyTime now = std::chrono::steady_clock::now();
+      if (now - last_tick_ >= std::chrono::milliseconds(500)) Tick(now);
+      if (options_.duration_s > 0 &&
+          std::chrono::duration<double>(now - started).count() >= options_.duration_s) {
+        break;
+      }
+    }
+    return 0;
+  }
+
+  // After Run: drains what the kernel already produced (nothing seen before the signal is
+  // lost), raises the last internal alerts and closes the outputs.
+  void Finish() {
+    for (int i = 0; i < 64; ++i) {
+      auto n = sensor_.Poll(0, handler_);
+      if (!n || *n == 0) break;
+    }
+    pipeline_.Tick(WallClockNs());
+    if (auto alert = drops_.Check(Sample(pipeline_, sensor_), WallClockNs(), /*final=*/true)) {
+      pipeline_.EmitInternal(*alert);
+    }
+    if (audit_) audit_->Stop();
+    EmitAuditAlerts(audit_, running_.min_priority, outputs_);
+    CloseOutputs(pipeline_, outputs_);
+  }
+
+ private:
+  void Tick(SteadyTime now) {
+    last_tick_ = now;
+    pipeline_.Tick(WallClockNs());
+    auto counters = Sample(pipeline_, sensor_);
+    if (auto alert = drops_.Check(counters, WallClockNs())) pipeline_.EmitInternal(*alert);
+    for (Alert& alert : outputs_.Check(WallClockNs())) pipeline_.EmitInternal(std::move(alert));
+    EmitAuditAlerts(audit_, running_.min_priority, outputs_);
+    PublishMetrics(web_, counters, outputs_, running_);
+    const double since_stats = std::chrono::duration<double>(now - last_stats_).count();
+    if (options_.stats_interval_s > 0 && since_stats >= options_.stats_interval_s) {
+      log::Info("{}; outputs: {}", output::FormatStats(stats_before_, counters, since_stats),
+                OutputStatsLine(outputs_));
+      stats_before_ = std::move(counters);
+      last_stats_ = now;
+    }
+  }
+
+  const AgentOptions& given_;  // for reloads: the config file and settings as given
+  const AgentOptions& options_;
+  const sensor::SensorOptions& attached_;
+  Running& running_;
+  sensor::Sensor& sensor_;
+  EventPipeline& pipeline_;
+  output::Outputs& outputs_;
+  audit::AuditWatcher* audit_;
+  output::WebServer* web_;
+  const sensor::Sensor::Handler handler_;
+  output::DropReporter drops_;
+  SteadyTime last_tick_;
+  SteadyTime last_stats_;
+  output::HealthCounters stats_before_;
+};
+
+}  // namespace
+
+int RunAgent(const AgentOptions& given) {
+  AgentOptions options = given;
+  Running running;
+  if (int code = Prepare(given, options, running); code != 0) return code;
+  const bool capturing = !options.capture_path.empty();
   // vigil audit's checks on each container that starts (--audit); null when not asked for.
   auto audit_watcher = StartAuditWatcher(options, Hostname());
   if (!audit_watcher) {
@@ -305,73 +430,12 @@ int RunAgent(const AgentOptions& given) {
               (*sensor)->AttachedSummary());
   }
 
-  const auto started = std::chrono::steady_clock::now();
-  auto last_tick = started;
-  output::DropReporter drops;
-  auto last_stats = started;
-  output::HealthCounters stats_before = Sample(pipeline, **sensor);
-  const sensor::Sensor::Handler handler = [&pipeline](Event& e) { pipeline.Handle(e); };
-  int exit_code = 0;
-  while (!g_stop.load()) {
-    if (g_reload.exchange(false) && !capturing) {
-      Reload(running, given, sensor_options, pipeline, outputs);
-    }
-    if (g_reopen.exchange(false)) outputs.Reopen();
-    auto polled = (*sensor)->Poll(kPollTimeoutMs, handler);
-    if (!polled) {
-      log::Error("{}", polled.error().message);
-      exit_code = 1;
-      break;
-    }
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_tick >= std::chrono::milliseconds(500)) {
-      last_tick = now;
-      pipeline.Tick(WallClockNs());
-      auto counters = Sample(pipeline, **sensor);
-      if (auto alert = drops.Check(counters, WallClockNs())) pipeline.EmitInternal(*alert);
-      for (Alert& alert : outputs.Check(WallClockNs())) pipeline.EmitInternal(std::move(alert));
-      EmitAuditAlerts(audit_watcher->get(), running.min_priority, outputs);
-      PublishMetrics(web_server->get(), counters, outputs, running);
-      const double since_stats = std::chrono::duration<double>(now - last_stats).count();
-      if (options.stats_interval_s > 0 && since_stats >= options.stats_interval_s) {
-        log::Info("{}; outputs: {}", output::FormatStats(stats_before, counters, since_stats),
-                  OutputStatsLine(outputs));
-        stats_before = std::move(counters);
-        last_stats = now;
-      }
-    }
-    if (options.duration_s > 0 &&
-        std::chrono::duration<double>(now - started).count() >= options.duration_s) {
-      break;
-    }
-  }
-  // Drain what the kernel already produced, so nothing seen before the signal is lost.
-  for (int i = 0; i < 64; ++i) {
-    auto n = (*sensor)->Poll(0, handler);
-    if (!n || *n == 0) break;
-  }
-  pipeline.Tick(WallClockNs());
-  if (auto alert = drops.Check(Sample(pipeline, **sensor), WallClockNs(), /*final=*/true)) {
-    pipeline.EmitInternal(*alert);
-  }
-  if (*audit_watcher) (*audit_watcher)->Stop();
-  EmitAuditAlerts(audit_watcher->get(), running.min_priority, outputs);
-  CloseOutputs(pipeline, outputs);
+  EventLoop loop(given, options, sensor_options, running, **sensor, pipeline, outputs,
+                 audit_watcher->get(), web_server->get());
+  const int exit_code = loop.Run();
+  loop.Finish();
   metadata.Stop();
-  auto stats = (*sensor)->Stats();
-  log::Info(
-      "stopped: {} events, {} alerts, {} kernel records sent, {} dropped, {} undecodable, "
-      "{} opens filtered in the kernel",
-      pipeline.events(), pipeline.alerts(), stats.kernel_sent, stats.kernel_dropped,
-      stats.decode_errors, stats.kernel_filtered);
-  if (capture) {
-    if (auto s = capture->Finish(); !s) {
-      log::Error("{}", s.error().message);
-      return 1;
-    }
-    if (!pipeline.capture_status()) return 1;
-    log::Info("capture {}: {} records", options.capture_path, capture->records());
-  }
+  if (int code = Report(**sensor, pipeline, capture.get(), options); code != 0) return code;
   return exit_code;
 }
 

@@ -1,6 +1,7 @@
 #include "output/writers.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
@@ -9,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -19,10 +21,18 @@ extern char** environ;
 namespace vigil::output {
 namespace {
 
-Status WriteAll(int fd, std::string_view data) {
+// Writes everything; on a non-blocking descriptor, waits at most `timeout_ms` for room.
+Status WriteAll(int fd, std::string_view data, int timeout_ms = -1) {
   while (!data.empty()) {
     const ssize_t n = write(fd, data.data(), data.size());
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) {
+      pollfd p{fd, POLLOUT, 0};
+      const int ready = poll(&p, 1, timeout_ms);
+      if (ready == 0) return Fail("not read within {} ms", timeout_ms);
+      if (ready < 0 && errno != EINTR) return Fail("poll: {}", ErrnoText(errno));
+      continue;
+    }
     if (n < 0) return Fail("{}", ErrnoText(errno));
     data.remove_prefix(static_cast<std::size_t>(n));
   }
@@ -31,12 +41,12 @@ Status WriteAll(int fd, std::string_view data) {
 
 // Writes to a pipe whose reader may be gone without a SIGPIPE killing vigil: the signal is
 // blocked on this thread during the write and a pending one consumed (EPIPE is the answer).
-Status WriteToPipe(int fd, std::string_view data) {
+Status WriteToPipe(int fd, std::string_view data, int timeout_ms) {
   sigset_t pipe_only, previous;
   sigemptyset(&pipe_only);
   sigaddset(&pipe_only, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &pipe_only, &previous);
-  auto status = WriteAll(fd, data);
+  auto status = WriteAll(fd, data, timeout_ms);
   if (!status) {
     const timespec zero{};
     while (sigtimedwait(&pipe_only, nullptr, &zero) == SIGPIPE) {
@@ -131,11 +141,11 @@ class SyslogWriter final : public Deliverer {
   int fd_ = -1;
 };
 
-// Waits for a program whose stdin was closed; one that does not exit within 2 s is
-// terminated (a program that ignores end of input must not hang vigil).
-void Reap(pid_t pid) {
+// Waits for a program whose stdin was closed; one that does not exit within `timeout_ms` is
+// killed (a program that ignores end of input must not hang vigil).
+void Reap(pid_t pid, int timeout_ms) {
   int status = 0;
-  for (int i = 0; i < 200; ++i) {
+  for (int i = 0; i < timeout_ms / 10; ++i) {
     const pid_t r = waitpid(pid, &status, WNOHANG);
     if (r == pid || (r < 0 && errno != EINTR)) return;
     usleep(10'000);
@@ -147,27 +157,32 @@ void Reap(pid_t pid) {
 
 class ProgramWriter final : public Deliverer {
  public:
-  ProgramWriter(std::string program, bool keep_alive)
-      : program_(std::move(program)), keep_alive_(keep_alive) {}
+  static constexpr int kRunTimeoutMs = 30000;  // one process per alert may take its time
+
+  ProgramWriter(std::string program, bool keep_alive, int timeout_ms)
+      : program_(std::move(program)), keep_alive_(keep_alive), timeout_ms_(timeout_ms) {}
   ~ProgramWriter() override { Close(); }
 
   Status Deliver(const Alert&, const std::string& line) override {
     std::string data = line + '\n';
-    for (int attempt = 0; attempt < 2; ++attempt) {
+    std::string why;
+    // Twice: a kept-alive program that went away is started again for this alert.
+    for (int attempt = 0; attempt < (keep_alive_ ? 2 : 1); ++attempt) {
       if (stdin_ < 0) {
         if (auto s = Start(); !s) return s;
       }
-      auto written = WriteToPipe(stdin_, data);
+      auto written = WriteToPipe(stdin_, data, timeout_ms_);
       if (!keep_alive_ || !written) Close();  // one process per alert; or it went away
       if (written) return {};
-      if (!keep_alive_) return Fail("program '{}': {}", program_, written.error().message);
+      why = written.error().message;
     }
-    return Fail("program '{}' does not read its input", program_);
+    return Fail("program '{}' does not read its input: {}", program_, why);
   }
   void Close() override {
     if (stdin_ >= 0) close(stdin_);
     stdin_ = -1;
-    if (pid_ > 0) Reap(pid_);
+    // One process per alert may take its time (a curl); a kept-alive one is being stopped.
+    if (pid_ > 0) Reap(pid_, keep_alive_ ? timeout_ms_ : std::max(timeout_ms_, kRunTimeoutMs));
     pid_ = -1;
   }
 
@@ -189,11 +204,13 @@ class ProgramWriter final : public Deliverer {
       return Fail("start '{}': {}", program_, ErrnoText(err));
     }
     stdin_ = fds[1];
+    fcntl(stdin_, F_SETFL, fcntl(stdin_, F_GETFL) | O_NONBLOCK);  // writes wait with a timeout
     return {};
   }
 
   std::string program_;
   bool keep_alive_;
+  int timeout_ms_;
   pid_t pid_ = -1;
   int stdin_ = -1;
 };
@@ -222,8 +239,8 @@ std::unique_ptr<Deliverer> MakeFileWriter(std::string path, bool keep_alive, boo
 std::unique_ptr<Deliverer> MakeSyslogWriter(std::string socket_path) {
   return std::make_unique<SyslogWriter>(std::move(socket_path));
 }
-std::unique_ptr<Deliverer> MakeProgramWriter(std::string program, bool keep_alive) {
-  return std::make_unique<ProgramWriter>(std::move(program), keep_alive);
+std::unique_ptr<Deliverer> MakeProgramWriter(std::string program, bool keep_alive, int timeout_ms) {
+  return std::make_unique<ProgramWriter>(std::move(program), keep_alive, timeout_ms);
 }
 
 }  // namespace vigil::output

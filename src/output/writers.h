@@ -24,8 +24,11 @@ std::unique_ptr<Deliverer> MakeFileWriter(std::string path, bool keep_alive, boo
 std::unique_ptr<Deliverer> MakeSyslogWriter(std::string socket_path);
 
 // The line on the stdin of `sh -c program`: one process for every alert, or (keep_alive) one
-// process for all, started again if it exits.
-std::unique_ptr<Deliverer> MakeProgramWriter(std::string program, bool keep_alive);
+// process for all, started again if it exits. A program that does not take a line within
+// `timeout_ms`, or does not exit that long after its stdin closed (30 s at least for one
+// process per alert), is killed: a stuck program must not stall the output for good.
+std::unique_ptr<Deliverer> MakeProgramWriter(std::string program, bool keep_alive,
+                                             int timeout_ms = 2000);
 
 // "<14>Nov 27 03:12:01 vigil[42]: line" (exposed for tests).
 std::string SyslogMessage(const Alert& alert, const std::string& line, uint64_t wall_ns, pid_t pid);

@@ -174,6 +174,17 @@ TEST(Writers, ProgramGetsEachLineOnItsStdin) {
   std::remove(path.c_str());
 }
 
+TEST(Writers, AProgramThatStopsReadingIsGivenUpNotWaitedForForever) {
+  auto stuck = MakeProgramWriter("sleep 60", /*keep_alive=*/true, /*timeout_ms=*/100);
+  const std::string big(256 * 1024, 'x');  // more than a pipe holds
+  const auto start = std::chrono::steady_clock::now();
+  auto status = stuck->Deliver(Sample(), big);
+  ASSERT_FALSE(status);
+  EXPECT_THAT(status.error().message, HasSubstr("not read within 100 ms"));
+  stuck->Close();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 3s);
+}
+
 TEST(Outputs, FanOutToEveryEnabledOutputAndKeepUnchangedOnReload) {
   const std::string a = Temp("vigil_outputs_a");
   const std::string b = Temp("vigil_outputs_b");
