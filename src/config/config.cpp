@@ -2,11 +2,13 @@
 
 #include <arpa/inet.h>
 #include <fmt/core.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -15,6 +17,46 @@
 
 namespace vigil::config {
 namespace {
+
+// Notes where the first event of a document is, building nothing.
+class FirstMark final : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> mark;
+  void OnDocumentStart(const YAML::Mark& m) override { Note(m); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { Note(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { Note(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Note(m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Note(m);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Note(m);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void Note(const YAML::Mark& m) {
+    if (!mark) mark = m;
+  }
+};
+
+// Where a second YAML document starts, if there is one. Parses events only: yaml-cpp 0.7's
+// LoadAll never returns on some inputs (an anchor on an empty document: found by fuzzing).
+std::optional<YAML::Mark> SecondDocument(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  FirstMark first, second;
+  if (!parser.HandleNextDocument(first)) return std::nullopt;
+  if (!parser.HandleNextDocument(second)) return std::nullopt;
+  return second.mark.value_or(YAML::Mark::null_mark());
+}
 
 // Where a key got its value: a position in the file, or a setting's origin ("--set k=v").
 struct Where {
@@ -132,16 +174,15 @@ void Reader::Map(const YAML::Node& map, const std::string& prefix, const std::st
 void Reader::File(std::string_view text) {
   YAML::Node root;
   try {
-    // LoadAll: YAML::Load would silently drop what a wrong indentation turns into a second
-    // document ("- a" then "b: c" at column 0).
-    std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    if (documents.size() > 1) {
-      Error(Where{documents[1].Mark(), {}},
+    // YAML::Load silently drops what a wrong indentation turns into a second document ("- a"
+    // then "b: c" at column 0).
+    if (auto second = SecondDocument(std::string(text))) {
+      Error(Where{*second, {}},
             "a second YAML document: a config file is one map (is this line's indentation "
             "right?)");
       return;
     }
-    if (!documents.empty()) root = documents[0];
+    root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {
     Error(Where{e.mark, {}}, "invalid YAML: " + e.msg);
     return;
