@@ -116,93 +116,102 @@ Setter Strings(Get get) {
   };
 }
 
+// Accessors of a key's place in the Config.
+template <class T>
+auto Field(T Config::*member) {
+  return [member](Config& c) -> T& { return c.*member; };
+}
+template <class S, class T>
+auto Field(S Config::*section, T S::*member) {
+  return [section, member](Config& c) -> T& { return (c.*section).*member; };
+}
+
 const std::vector<std::string_view> kPriorities = {"emergency",     "alert",   "critical",
                                                    "error",         "warning", "notice",
                                                    "informational", "info",    "debug"};
 
-std::vector<KeySpec> MakeKeys() {
+// The rules and alert-format keys.
+std::vector<KeySpec> FormatKeys() {
   using C = Config;
-  auto rules = Strings([](C & c) -> auto& { return c.rules_files; });
+  auto rules = Strings(Field(&C::rules_files));
   return {
       {"rules_files", rules},
       {"rules_file", rules},  // Falco's older spelling
-      {"priority", OneOf(
-                       [](C & c) -> auto& { return c.priority; }, kPriorities)},
-      {"json_output", Bool([](C & c) -> auto& { return c.json_output; })},
-      {"json_include_output_property",
-       Bool([](C & c) -> auto& { return c.json_include_output_property; })},
-      {"json_include_tags_property",
-       Bool([](C & c) -> auto& { return c.json_include_tags_property; })},
-      {"buffered_outputs", Bool([](C & c) -> auto& { return c.buffered_outputs; })},
-      {"log_level", OneOf(
-                        [](C & c) -> auto& { return c.log_level; }, kPriorities)},
-      {"stdout_output.enabled", Bool([](C & c) -> auto& { return c.stdout_enabled; })},
-      {"file_output.enabled", Bool([](C & c) -> auto& { return c.file.enabled; })},
-      {"file_output.keep_alive", Bool([](C & c) -> auto& { return c.file.keep_alive; })},
-      {"file_output.filename", String([](C & c) -> auto& { return c.file.filename; })},
-      {"syslog_output.enabled", Bool([](C & c) -> auto& { return c.syslog.enabled; })},
-      {"syslog_output.socket", String([](C & c) -> auto& { return c.syslog.socket; })},
-      {"program_output.enabled", Bool([](C & c) -> auto& { return c.program.enabled; })},
-      {"program_output.keep_alive", Bool([](C & c) -> auto& { return c.program.keep_alive; })},
-      {"program_output.program", String([](C & c) -> auto& { return c.program.program; })},
-      {"http_output.enabled", Bool([](C & c) -> auto& { return c.http.enabled; })},
-      {"http_output.url", String([](C & c) -> auto& { return c.http.url; })},
-      {"http_output.user_agent", String([](C & c) -> auto& { return c.http.user_agent; })},
-      {"http_output.insecure", Bool([](C & c) -> auto& { return c.http.insecure; })},
-      {"http_output.ca_cert", String([](C & c) -> auto& { return c.http.ca_cert; })},
-      {"http_output.ca_bundle", String([](C & c) -> auto& { return c.http.ca_bundle; })},
-      {"http_output.ca_path", String([](C & c) -> auto& { return c.http.ca_path; })},
-      {"http_output.mtls", Bool([](C & c) -> auto& { return c.http.mtls; })},
-      {"http_output.client_cert", String([](C & c) -> auto& { return c.http.client_cert; })},
-      {"http_output.client_key", String([](C & c) -> auto& { return c.http.client_key; })},
-      {"http_output.keep_alive", Bool([](C & c) -> auto& { return c.http.keep_alive; })},
-      {"http_output.timeout", Seconds(
-                                  [](C & c) -> auto& { return c.http.timeout_s; }, 0.1, 600)},
-      {"http_output.retry_initial_backoff",
-       Seconds(
-           [](C & c) -> auto& { return c.http.retry_initial_s; }, 0.01, 3600)},
-      {"http_output.retry_max_backoff",
-       Seconds(
-           [](C & c) -> auto& { return c.http.retry_max_s; }, 0.01, 3600)},
-      {"http_output.retries_before_spill",
-       Integer(
-           [](C & c) -> auto& { return c.http.retries_before_spill; }, 1, 1000)},
-      {"http_output.spill_file", String([](C & c) -> auto& { return c.http.spill_file; })},
-      {"http_output.spill_max_mb",
-       Integer(
-           [](C & c) -> auto& { return c.http.spill_max_mb; }, 1, 1 << 20)},
-      {"outputs.queue_size",
-       Integer(
-           [](C & c) -> auto& { return c.output_queue_size; }, 1, 10'000'000)},
-      {"outputs.rate", Seconds(
-                           [](C & c) -> auto& { return c.rate_limit_rate; }, 0, 1e9)},
-      {"outputs.max_burst",
-       Integer(
-           [](C & c) -> auto& { return c.rate_limit_max_burst; }, 1, 1'000'000'000)},
-      {"outputs.dedup_window", Seconds(
-                                   [](C & c) -> auto& { return c.dedup_window_s; }, 0, 86400)},
-      {"webserver.enabled", Bool([](C & c) -> auto& { return c.webserver.enabled; })},
-      {"webserver.listen_address",
-       String([](C & c) -> auto& { return c.webserver.listen_address; })},
-      {"webserver.listen_port",
-       Integer(
-           [](C & c) -> auto& { return c.webserver.listen_port; }, 1, 65535)},
-      {"webserver.k8s_healthz_endpoint",
-       String([](C & c) -> auto& { return c.webserver.healthz_endpoint; })},
-      {"webserver.prometheus_metrics_enabled",
-       Bool([](C & c) -> auto& { return c.webserver.prometheus_metrics_enabled; })},
-      {"webserver.ssl_enabled", Bool([](C & c) -> auto& { return c.webserver.ssl_enabled; })},
-      {"docker_socket", String([](C & c) -> auto& { return c.docker_socket; })},
-      {"ring_buffer_mb", Integer(
-                             [](C & c) -> auto& { return c.ring_buffer_mb; }, 1, 1024)},
-      {"stats.enabled", Bool([](C & c) -> auto& { return c.stats_enabled; })},
-      {"stats.interval", Seconds(
-                             [](C & c) -> auto& { return c.stats_interval_s; }, 0.1, 86400)},
-      {"duration", Seconds(
-                       [](C & c) -> auto& { return c.duration_s; }, 0, 1e9)},
-      {"audit.enabled", Bool([](C & c) -> auto& { return c.audit_enabled; })},
-      {"audit.policy", String([](C & c) -> auto& { return c.audit_policy; })},
+      {"priority", OneOf(Field(&C::priority), kPriorities)},
+      {"json_output", Bool(Field(&C::json_output))},
+      {"json_include_output_property", Bool(Field(&C::json_include_output_property))},
+      {"json_include_tags_property", Bool(Field(&C::json_include_tags_property))},
+      {"buffered_outputs", Bool(Field(&C::buffered_outputs))},
+      {"log_level", OneOf(Field(&C::log_level), kPriorities)},
   };
+}
+
+// The outputs: stdout, file, syslog, program, http, queues and limits.
+std::vector<KeySpec> OutputKeys() {
+  using C = Config;
+  return {
+      {"stdout_output.enabled", Bool(Field(&C::stdout_enabled))},
+      {"file_output.enabled", Bool(Field(&C::file, &FileOutput::enabled))},
+      {"file_output.keep_alive", Bool(Field(&C::file, &FileOutput::keep_alive))},
+      {"file_output.filename", String(Field(&C::file, &FileOutput::filename))},
+      {"syslog_output.enabled", Bool(Field(&C::syslog, &SyslogOutput::enabled))},
+      {"syslog_output.socket", String(Field(&C::syslog, &SyslogOutput::socket))},
+      {"program_output.enabled", Bool(Field(&C::program, &ProgramOutput::enabled))},
+      {"program_output.keep_alive", Bool(Field(&C::program, &ProgramOutput::keep_alive))},
+      {"program_output.program", String(Field(&C::program, &ProgramOutput::program))},
+      {"http_output.enabled", Bool(Field(&C::http, &HttpOutput::enabled))},
+      {"http_output.url", String(Field(&C::http, &HttpOutput::url))},
+      {"http_output.user_agent", String(Field(&C::http, &HttpOutput::user_agent))},
+      {"http_output.insecure", Bool(Field(&C::http, &HttpOutput::insecure))},
+      {"http_output.ca_cert", String(Field(&C::http, &HttpOutput::ca_cert))},
+      {"http_output.ca_bundle", String(Field(&C::http, &HttpOutput::ca_bundle))},
+      {"http_output.ca_path", String(Field(&C::http, &HttpOutput::ca_path))},
+      {"http_output.mtls", Bool(Field(&C::http, &HttpOutput::mtls))},
+      {"http_output.client_cert", String(Field(&C::http, &HttpOutput::client_cert))},
+      {"http_output.client_key", String(Field(&C::http, &HttpOutput::client_key))},
+      {"http_output.keep_alive", Bool(Field(&C::http, &HttpOutput::keep_alive))},
+      {"http_output.timeout", Seconds(Field(&C::http, &HttpOutput::timeout_s), 0.1, 600)},
+      {"http_output.retry_initial_backoff",
+       Seconds(Field(&C::http, &HttpOutput::retry_initial_s), 0.01, 3600)},
+      {"http_output.retry_max_backoff",
+       Seconds(Field(&C::http, &HttpOutput::retry_max_s), 0.01, 3600)},
+      {"http_output.retries_before_spill",
+       Integer(Field(&C::http, &HttpOutput::retries_before_spill), 1, 1000)},
+      {"http_output.spill_file", String(Field(&C::http, &HttpOutput::spill_file))},
+      {"http_output.spill_max_mb", Integer(Field(&C::http, &HttpOutput::spill_max_mb), 1, 1 << 20)},
+      {"outputs.queue_size", Integer(Field(&C::output_queue_size), 1, 10'000'000)},
+      {"outputs.rate", Seconds(Field(&C::rate_limit_rate), 0, 1e9)},
+      {"outputs.max_burst", Integer(Field(&C::rate_limit_max_burst), 1, 1'000'000'000)},
+      {"outputs.dedup_window", Seconds(Field(&C::dedup_window_s), 0, 86400)},
+  };
+}
+
+// The web server and what `vigil run`'s flags set.
+std::vector<KeySpec> AgentKeys() {
+  using C = Config;
+  return {
+      {"webserver.enabled", Bool(Field(&C::webserver, &WebServer::enabled))},
+      {"webserver.listen_address", String(Field(&C::webserver, &WebServer::listen_address))},
+      {"webserver.listen_port", Integer(Field(&C::webserver, &WebServer::listen_port), 1, 65535)},
+      {"webserver.k8s_healthz_endpoint",
+       String(Field(&C::webserver, &WebServer::healthz_endpoint))},
+      {"webserver.prometheus_metrics_enabled",
+       Bool(Field(&C::webserver, &WebServer::prometheus_metrics_enabled))},
+      {"webserver.ssl_enabled", Bool(Field(&C::webserver, &WebServer::ssl_enabled))},
+      {"docker_socket", String(Field(&C::docker_socket))},
+      {"ring_buffer_mb", Integer(Field(&C::ring_buffer_mb), 1, 1024)},
+      {"stats.enabled", Bool(Field(&C::stats_enabled))},
+      {"stats.interval", Seconds(Field(&C::stats_interval_s), 0.1, 86400)},
+      {"duration", Seconds(Field(&C::duration_s), 0, 1e9)},
+      {"audit.enabled", Bool(Field(&C::audit_enabled))},
+      {"audit.policy", String(Field(&C::audit_policy))},
+  };
+}
+
+std::vector<KeySpec> MakeKeys() {
+  std::vector<KeySpec> keys = FormatKeys();
+  for (auto part : {OutputKeys(), AgentKeys()}) keys.insert(keys.end(), part.begin(), part.end());
+  return keys;
 }
 
 // Falco keys vigil accepts and ignores (a warning each), with what they are for in Falco.
