@@ -18,6 +18,7 @@ SpillQueue::SpillQueue(SpillQueueOptions options, Transport* transport)
 
 SpillQueue::~SpillQueue() {
   if (spill_fd_ >= 0) close(spill_fd_);
+  if (position_fd_ >= 0) close(position_fd_);
 }
 
 void SpillQueue::OpenSpill() {
@@ -28,12 +29,19 @@ void SpillQueue::OpenSpill() {
                ErrnoText(errno));
     return;
   }
+  const std::string position_path = options_.spill_path + ".pos";
+  position_fd_ = open(position_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (position_fd_ < 0) {
+    log::Warning("spill file {}: {}: {}; a restart may replay alerts twice", options_.spill_path,
+                 position_path, ErrnoText(errno));
+  }
   struct stat st {};
   if (fstat(spill_fd_, &st) == 0) spill_size_ = static_cast<uint64_t>(st.st_size);
+  spill_read_ = SavedPosition();
   // What a previous run left: count its bodies; they are replayed first.
   uint64_t lines = 0;
   char buffer[65536];
-  for (uint64_t offset = 0; offset < spill_size_;) {
+  for (uint64_t offset = spill_read_; offset < spill_size_;) {
     const ssize_t n = pread(spill_fd_, buffer, sizeof(buffer), static_cast<off_t>(offset));
     if (n <= 0) break;
     lines += static_cast<uint64_t>(std::count(buffer, buffer + n, '\n'));
@@ -41,6 +49,31 @@ void SpillQueue::OpenSpill() {
   }
   spilled_.store(lines);
   if (lines > 0) log::Info("spill file {}: {} alerts to replay", options_.spill_path, lines);
+}
+
+// Where the previous run's replay stopped: a line start inside the file, or 0.
+uint64_t SpillQueue::SavedPosition() const {
+  uint64_t position = 0;
+  if (position_fd_ < 0 || pread(position_fd_, &position, sizeof(position), 0) !=
+                              static_cast<ssize_t>(sizeof(position))) {
+    return 0;
+  }
+  if (position == 0 || position > spill_size_) return 0;
+  char before = 0;
+  if (pread(spill_fd_, &before, 1, static_cast<off_t>(position - 1)) != 1 || before != '\n') {
+    return 0;  // not a line start: replay everything rather than cut a body
+  }
+  return position;
+}
+
+// Saved after each replayed body, so a crash repeats at most the one in flight.
+void SpillQueue::SavePosition() {
+  if (position_fd_ < 0) return;
+  if (pwrite(position_fd_, &spill_read_, sizeof(spill_read_), 0) !=
+      static_cast<ssize_t>(sizeof(spill_read_))) {
+    log::Warning("spill file {}: saving the replay position: {}", options_.spill_path,
+                 ErrnoText(errno));
+  }
 }
 
 bool SpillQueue::Push(std::string body) {
@@ -115,6 +148,7 @@ void SpillQueue::ConsumeSpilled() {
     spill_read_ = spill_size_ = 0;
     spilled_.store(0);
   }
+  SavePosition();
 }
 
 uint64_t SpillQueue::Failed(const std::string& error) {

@@ -4,9 +4,10 @@
 // in order, when it answers again.
 //
 // Guarantees: bodies go out in the order they were pushed; each is delivered once unless
-// the receiver took it but its answer was lost (then it is sent again: at least once), or
-// it is counted as dropped (memory queue full with no spill file, spill file full). A spill
-// file left by a previous run is replayed first.
+// the receiver took it but its answer was lost, or vigil died while sending it (then it is
+// sent again: at least once), or it is counted as dropped (memory queue full with no spill
+// file, spill file full, refused by the receiver). What a previous run left in the spill file
+// is replayed first, from where that run's replay stopped ("<spill_file>.pos").
 //
 // Thread-safety: Push and Stats from any thread; Step, Relieve and Shelve from one worker.
 #pragma once
@@ -80,6 +81,8 @@ class SpillQueue {
   void Consume(bool from_spill);
   void ConsumeSpilled();
   void OpenSpill();
+  uint64_t SavedPosition() const;
+  void SavePosition();
 
   const SpillQueueOptions options_;
   Transport* transport_;
@@ -91,6 +94,7 @@ class SpillQueue {
   // The worker's alone (Stats reads the atomics).
   uint32_t failures_ = 0;
   int spill_fd_ = -1;
+  int position_fd_ = -1;              // "<spill_file>.pos": the replay position, for the next run
   uint64_t spill_read_ = 0;           // offset of the next body to replay
   uint64_t spill_size_ = 0;           // bytes in the file
   uint64_t next_length_ = 0;          // length of the body read by ReadSpilled, with its newline

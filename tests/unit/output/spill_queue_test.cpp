@@ -47,6 +47,7 @@ SpillQueueOptions Options(const std::string& spill = "") {
 std::string TempPath(const char* name) {
   std::string path = testing::TempDir() + name + std::to_string(getpid());
   std::remove(path.c_str());
+  std::remove((path + ".pos").c_str());
   return path;
 }
 
@@ -191,6 +192,42 @@ TEST(SpillQueue, ABodyTheReceiverRefusesIsDroppedNotRetriedForever) {
   EXPECT_EQ(q.Stats().dropped, 1u);
   EXPECT_EQ(q.Stats().delivered, 2u);
   EXPECT_EQ(t.attempts, 3);
+}
+
+TEST(SpillQueue, ANewRunResumesTheReplayWhereTheLastOneStopped) {
+  const std::string path = TempPath("spill_e");
+  std::remove((path + ".pos").c_str());
+  {
+    std::ofstream out(path);
+    out << "1\n2\n3\n4\n";
+  }
+  {
+    FakeTransport t;
+    SpillQueue q(Options(path), &t);
+    EXPECT_EQ(q.Stats().spilled, 4u);
+    EXPECT_EQ(*q.Step(), 0u);
+    EXPECT_EQ(*q.Step(), 0u);
+    EXPECT_EQ(t.received, (std::vector<std::string>{"1", "2"}));
+  }  // vigil dies here
+  FakeTransport t;
+  SpillQueue q(Options(path), &t);
+  EXPECT_EQ(q.Stats().spilled, 2u);
+  Drain(q);
+  EXPECT_EQ(t.received, (std::vector<std::string>{"3", "4"}));
+  // A position that is not a line start (the file was replaced) replays everything.
+  {
+    std::ofstream out(path);
+    out << "long line\nb\n";
+    std::ofstream pos(path + ".pos", std::ios::binary);
+    const uint64_t middle = 3;
+    pos.write(reinterpret_cast<const char*>(&middle), sizeof(middle));
+  }
+  FakeTransport again;
+  SpillQueue replay(Options(path), &again);
+  Drain(replay);
+  EXPECT_EQ(again.received, (std::vector<std::string>{"long line", "b"}));
+  std::remove(path.c_str());
+  std::remove((path + ".pos").c_str());
 }
 
 }  // namespace
