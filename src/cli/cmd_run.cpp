@@ -341,12 +341,20 @@ class EventLoop {
     EmitAuditAlerts(audit_, running_.min_priority, outputs_);
     PublishMetrics(web_, counters, outputs_, running_);
     const double since_stats = std::chrono::duration<double>(now - last_stats_).count();
-    if (options_.stats_interval_s > 0 && since_stats >= options_.stats_interval_s) {
+    const double interval = StatsInterval();
+    if (interval > 0 && since_stats >= interval) {
       log::Info("{}; outputs: {}", output::FormatStats(stats_before_, counters, since_stats),
                 OutputStatsLine(outputs_));
       stats_before_ = std::move(counters);
       last_stats_ = now;
     }
+  }
+
+  // The config's (a reload may change it); a capture's from its options.
+  double StatsInterval() const {
+    if (!options_.capture_path.empty()) return options_.stats_interval_s;
+    const config::Config& c = running_.config;
+    return c.stats_enabled ? c.stats_interval_s : 0;
   }
 
   const AgentOptions& given_;  // for reloads: the config file and settings as given
