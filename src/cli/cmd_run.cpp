@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <initializer_list>
 
 #include <fmt/core.h>
 
@@ -83,18 +84,22 @@ void OnSignal(int sig) {
   }
 }
 
-void InstallSignalHandlers() {
+void Handle(std::initializer_list<int> signals) {
   struct sigaction action {};
   action.sa_handler = OnSignal;
   sigemptyset(&action.sa_mask);
   action.sa_flags = 0;  // no SA_RESTART: let poll() return EINTR promptly
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-  sigaction(SIGHUP, &action, nullptr);
-  sigaction(SIGUSR1, &action, nullptr);
-  // A program output or a stdout reader that went away is an output error, not our death.
+  for (int sig : signals) sigaction(sig, &action, nullptr);
+}
+
+// At once: SIGHUP and SIGUSR1 only raise flags (their default would end vigil while it starts),
+// and a program output or a stdout reader that went away is an output error, not our death.
+void InstallEarlySignalHandlers() {
+  Handle({SIGHUP, SIGUSR1});
   signal(SIGPIPE, SIG_IGN);
 }
+
+void InstallSignalHandlers() { Handle({SIGINT, SIGTERM}); }
 
 std::string OutputNames(const output::Outputs& outputs) {
   std::string names;
@@ -376,6 +381,7 @@ class EventLoop {
 }  // namespace
 
 int RunAgent(const AgentOptions& given) {
+  InstallEarlySignalHandlers();
   AgentOptions options = given;
   Running running;
   if (int code = Prepare(given, options, running); code != 0) return code;
