@@ -544,10 +544,10 @@ enum vigil_open_verdict {
 static __always_inline int vigil_open_verdict(struct vigil_open_filter_config *cfg, long ret,
                                               __u32 flags, struct file *file) {
   if (!cfg || !cfg->enabled) return VIGIL_OPEN_SEND;
-  if (cfg->writes && ((flags & VIGIL_O_ACCMODE) != 0 || (flags & (VIGIL_O_CREAT | VIGIL_O_TRUNC))))
-    return VIGIL_OPEN_SEND;
+  int write = (flags & VIGIL_O_ACCMODE) != 0 || (flags & (VIGIL_O_CREAT | VIGIL_O_TRUNC));
+  if (cfg->writes && write) return VIGIL_OPEN_SEND;
   if (ret < 0) {
-    if (cfg->failures) return VIGIL_OPEN_SEND;
+    if (cfg->failures || (cfg->failed_writes && write)) return VIGIL_OPEN_SEND;
     return (cfg->dotdot || cfg->dotdot_gated) ? VIGIL_OPEN_IF_PREFIX : VIGIL_OPEN_DROP;
   }
   if (cfg->comms) {

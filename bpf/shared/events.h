@@ -192,6 +192,7 @@ struct vigil_open_filter_config {
   __u32 enabled;   /* 0: every open passes */
   __u32 writes;    /* opens for writing, creating or truncating pass */
   __u32 failures;  /* failed opens pass */
+  __u32 failed_writes; /* failed opens for writing, creating or truncating pass */
   __u32 dotdot;    /* opens whose path as passed contains "../" pass */
   __u32 comms;     /* the comm map has entries */
   __u32 leaves;    /* the name map has file names */

@@ -137,6 +137,7 @@ Status LoadOpenFilter(vigil_bpf* skel, const OpenFilter& filter, bool dir_cache)
   config.dir_cache = dir_cache ? 1 : 0;
   config.writes = filter.writes;
   config.failures = filter.failures;
+  config.failed_writes = filter.failed_writes;
   config.dotdot = filter.raw_dotdot;
   auto put = [](bpf_map* map, const void* key, const void* value) {
     return bpf_map_update_elem(bpf_map__fd(map), key, value, BPF_ANY) == 0;
