@@ -110,6 +110,7 @@ void Event::Reset() {
   for (auto& str : syscall_strings) str.clear();
   syscall_string_arg = {-1, -1, -1};
   fd_info = FdInfo();
+  fd_name_changed = false;
   exit_code = 0;
   ret = 0;
   open_flags = open_mode = 0;

@@ -115,6 +115,9 @@ struct Event {
     bool peer_from_call = false;
   };
   FdInfo fd_info;
+  // fd.name_changed: the call gave the socket a new peer (an unconnected UDP socket sending to
+  // or receiving from another address than its last one). Set by the process table.
+  bool fd_name_changed = false;
 
   // open family (and every syscall's result)
   int64_t ret = 0;           // fd or -errno
