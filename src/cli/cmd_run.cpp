@@ -141,6 +141,9 @@ int RunAgent(const AgentOptions& options) {
     }
   }
   sensor_options.ring_buffer_bytes = options.ring_buffer_mb << 20;
+  sensor_options.reader_thread = options.reader_thread == "on"    ? sensor::ReaderThread::kOn
+                                 : options.reader_thread == "off" ? sensor::ReaderThread::kOff
+                                                                  : sensor::ReaderThread::kAuto;
   auto sensor = sensor::Sensor::Open(sensor_options);
   if (!sensor) {
     fmt::print(stderr, "vigil: {}\n", sensor.error().message);

@@ -28,6 +28,7 @@ struct AgentOptions {
   // 4 MiB: no drops measured at 460k records/s (both cores flooding) nor in a 1,000-process
   // burst (docs/PERFORMANCE.md); the mapping counts twice in the agent's RSS.
   std::size_t ring_buffer_mb = 4;
+  std::string reader_thread = "auto";  // auto | on | off (sensor::ReaderThread)
   double stats_interval_s = 0;          // print a stats line this often; 0: never
   // Audit each container as it starts (source "audit" alerts); a policy file implies it.
   bool audit = false;

@@ -33,6 +33,11 @@ int main(int argc, char** argv) {
                       "Only rules at this priority or more severe (emergency … debug)");
   run_cmd->add_option("--docker-socket", run.docker_socket, "Docker Engine API socket");
   run_cmd->add_option("--duration", run.duration_s, "Stop after this many seconds (0: never)");
+  run_cmd->add_option("--reader-thread", run.reader_thread,
+                      "Drain and decode the kernel ring buffer on a second thread while rules are "
+                      "evaluated: auto (default: start it when evaluation falls behind, the ring "
+                      "half full), on, off")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   run_cmd->add_option("--ring-buffer-mb", run.ring_buffer_mb, "Kernel ring buffer size in MiB (default 4; raise it if drops are reported)")
       ->check(CLI::Range(1, 1024));
   bool run_stats = false;
