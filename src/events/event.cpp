@@ -105,6 +105,7 @@ void Event::Reset() {
   vpid = 0;
   cap_effective = cap_permitted = 0;
   caps_known = exe_facts_known = exe_upper_layer = exe_from_memfd = false;
+  exe_writable = pgid_known = pgid_leader = false;
   env.clear();
   syscall_args.fill(0);
   for (auto& str : syscall_strings) str.clear();

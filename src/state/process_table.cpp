@@ -76,6 +76,9 @@ void ProcessTable::ApplyImage(Process& p, const Event& event) {
   p.exe_facts_known = event.exe_facts_known;
   p.exe_upper_layer = event.exe_upper_layer;
   p.exe_from_memfd = event.exe_from_memfd;
+  p.exe_writable = event.exe_writable;
+  p.pgid_known = event.pgid_known;
+  p.pgid_leader = event.pgid_leader;
   p.env_block.clear();
   for (const auto& v : event.env) {
     p.env_block += v;
@@ -106,6 +109,7 @@ const Process* ProcessTable::Apply(Event& event) {
     child.exit_ns = 0;
     child.exec_ns = event.ts_ns;
     child.start_ns = event.ts_ns;
+    child.pgid_leader = false;  // a child starts in its parent's process group
     processes_[event.pid] = std::move(child);
   }
   Process& p = Upsert(event);

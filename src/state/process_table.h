@@ -36,6 +36,9 @@ struct Process {
   bool exe_facts_known = false;
   bool exe_upper_layer = false;
   bool exe_from_memfd = false;
+  bool exe_writable = false;  // (exe_facts_known)
+  bool pgid_known = false;
+  bool pgid_leader = false;   // as of the last exec (setpgid/setsid later are not traced)
   // NAME=value entries, each NUL-terminated: one allocation per process, not one per variable
   // (a burst of 2,000 processes cost 11 MB with a vector and a joined copy).
   std::string env_block;
