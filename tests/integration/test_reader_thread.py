@@ -58,6 +58,7 @@ class ReaderThreadTest(unittest.TestCase):
                 f.write(EVERY_OPEN)
             agent = harness.Agent("run", "-o", "json", "-r", rules, "--ring-buffer-mb", "16")
             agent.wait_ready()
+            self.addCleanup(agent.stop)  # also when an assertion below fails
             self.assertFalse(any("reader thread started" in l for l in agent.stderr))
             # A stopped agent cannot drain: 85,000 opens (~150 bytes each) fill the 16 MiB ring
             # past half without overflowing it; once resumed, the agent finds itself behind and
