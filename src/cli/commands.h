@@ -47,6 +47,18 @@ struct AuditOptions {
   std::string tool_version;  // for SARIF's tool.driver.version
 };
 
+// `vigil logscan`: attacks in web/application logs (docs/LOGSCAN.md).
+struct LogscanOptions {
+  std::string file;                     // a path, "-" for stdin, or empty
+  std::vector<std::string> containers;  // ids or names whose json-file logs are scanned
+  bool follow = false;
+  std::string output = "text";   // text or json
+  std::string fail_on = "none";  // exit 1 when an alert is at least this severe
+  std::string signatures_path;   // empty: the built-in signatures
+  bool list_signatures = false;
+  std::string docker_socket = "/var/run/docker.sock";
+};
+
 int RunAgent(const AgentOptions& options);
 // Declares `vigil audit` and its options (bound to `options`) on `app`.
 CLI::App* AddAuditCommand(CLI::App& app, AuditOptions& options);
@@ -57,6 +69,9 @@ void AddRunAuditOptions(CLI::App& run, AgentOptions& options);
 // An error when the policy does not load (its diagnostics are in the message).
 Result<std::unique_ptr<audit::AuditWatcher>> StartAuditWatcher(const AgentOptions& options,
                                                                const std::string& hostname);
+// Declares `vigil logscan` and its options (bound to `options`) on `app`.
+CLI::App* AddLogscanCommand(CLI::App& app, LogscanOptions& options);
+int Logscan(const LogscanOptions& options);
 int Replay(const std::string& capture_path, const std::vector<std::string>& rule_files,
            const std::string& output, const std::string& min_priority);
 int RulesValidate(const std::vector<std::string>& files);

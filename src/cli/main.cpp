@@ -91,6 +91,9 @@ int main(int argc, char** argv) {
   audit.tool_version = VIGIL_VERSION;
   CLI::App* audit_cmd = AddAuditCommand(app, audit);
 
+  LogscanOptions logscan;
+  CLI::App* logscan_cmd = AddLogscanCommand(app, logscan);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -105,6 +108,7 @@ int main(int argc, char** argv) {
   }
   if (*capture_cmd) return RunAgent(capture);
   if (*audit_cmd) return Audit(audit);
+  if (*logscan_cmd) return Logscan(logscan);
   if (*replay_cmd) return Replay(replay_file, replay_rules, replay_output, replay_min_priority);
   if (*validate_cmd) return RulesValidate(validate_files);
   if (*list_cmd) return RulesList(list_files, list_json);
