@@ -28,6 +28,8 @@ long HexAt(std::string_view in, std::size_t pos, std::size_t count) {
 
 void AppendUtf8(std::string& out, uint32_t cp) {
   if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;  // fullwidth forms: IIS reads them as ASCII
+  if (cp == 0x2215 || cp == 0x2044) cp = '/';      // division and fraction slashes
+  if (cp == 0x2216) cp = '\\';                     // set minus
   if (cp < 0x80) {
     out += static_cast<char>(cp);
   } else if (cp < 0x800) {
@@ -283,6 +285,53 @@ std::string Canonicalize(std::string_view in) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
+}
+
+}  // namespace vigil::logscan
+
+namespace vigil::logscan {
+namespace {
+
+// Walks the '/'-separated segments of `part`: true when ".." takes it below its start.
+bool ClimbsAboveStart(std::string_view part) {
+  int depth = 0;
+  std::size_t start = 0;
+  while (start <= part.size()) {
+    std::size_t end = part.find('/', start);
+    if (end == std::string_view::npos) end = part.size();
+    std::string_view segment = part.substr(start, end - start);
+    while (!segment.empty() && (segment.back() == ';' || segment.back() == ' ')) {
+      segment.remove_suffix(1);
+    }
+    while (!segment.empty() && segment.front() == ' ') segment.remove_prefix(1);
+    if (segment == "..") {
+      if (--depth < 0) return true;
+    } else if (!segment.empty() && segment != "." && end < part.size()) {
+      ++depth;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool EscapesRoot(std::string_view uri) {
+  const auto question = uri.find('?');
+  if (ClimbsAboveStart(uri.substr(0, question))) return true;
+  if (question == std::string_view::npos) return false;
+  std::string_view query = uri.substr(question + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    const auto equals = pair.find('=');
+    if (ClimbsAboveStart(equals == std::string_view::npos ? pair : pair.substr(equals + 1))) {
+      return true;
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return false;
 }
 
 }  // namespace vigil::logscan

@@ -28,6 +28,11 @@ std::string NormalizePath(std::string_view in);
 // known value stay as written. Nesting deeper than 8 is copied unresolved.
 std::string ResolveLog4jLookups(std::string_view in);
 
+// True when the path of `uri`, or one of its parameter values, climbs above where it starts
+// through ".." segments ("../x", "/a/../../x", "/static/..;/..;/x"); "/a/b/../c" does not.
+// Expects a canonical text (NormalizePath applied).
+bool EscapesRoot(std::string_view uri);
+
 // The canonical form signatures see: percent, overlong UTF-8 and HTML decoding repeated until
 // nothing changes (at most 4 rounds: double and triple encoding), Log4j lookups resolved (when
 // "${" occurs), then NormalizePath, then ASCII lower case.

@@ -20,14 +20,19 @@ bool IsMethod(std::string_view token) {
   return false;
 }
 
-// A quoted field starting at line[pos] == '"'; backslash escapes (Apache's \" and nginx's
-// \x22) are kept as written except \" which becomes '"'. Sets `pos` past the closing quote.
+// A quoted field starting at line[pos] == '"'; Apache's \" and \\ and nginx's \xHH escapes
+// are undone. Sets `pos` past the closing quote.
 std::optional<std::string> QuotedField(std::string_view line, std::size_t& pos) {
   if (pos >= line.size() || line[pos] != '"') return std::nullopt;
   std::string out;
   for (std::size_t i = pos + 1; i < line.size(); ++i) {
     if (line[i] == '\\' && i + 1 < line.size() && (line[i + 1] == '"' || line[i + 1] == '\\')) {
       out += line[++i];
+    } else if (line[i] == '\\' && i + 3 < line.size() && line[i + 1] == 'x' &&
+               std::isxdigit(static_cast<unsigned char>(line[i + 2])) &&
+               std::isxdigit(static_cast<unsigned char>(line[i + 3]))) {
+      out += static_cast<char>(std::stoi(std::string(line.substr(i + 2, 2)), nullptr, 16));
+      i += 3;
     } else if (line[i] == '"') {
       pos = i + 1;
       return out;

@@ -92,6 +92,7 @@ const KeyName* Lookup(std::string_view normalized) {
 struct Collected {
   std::array<std::string, 10> values;
   std::array<bool, 10> set{};
+  std::array<bool, 10> by_path{};  // set from a whole dotted path ("url.original")
 };
 
 std::string ScalarText(const json& value) {
@@ -108,15 +109,17 @@ void Collect(const json& object, const std::string& prefix, int depth, Collected
       continue;
     }
     const KeyName* name = Lookup(path);
+    const bool by_path = name != nullptr;
     if (!name) name = Lookup(NormalizeKey(it.key()));
     if (!name) continue;
     const auto slot = static_cast<std::size_t>(name->slot);
-    // The dotted path or the first key seen wins: "url" beats a nested "path".
-    if (out.set[slot] && Lookup(path) == nullptr) continue;
+    // The first key seen wins, but a whole dotted path beats a nested key's last part.
+    if (out.set[slot] && (out.by_path[slot] || !by_path)) continue;
     std::string text = ScalarText(*it);
     if (text.empty()) continue;
     out.values[slot] = std::move(text);
     out.set[slot] = true;
+    out.by_path[slot] = by_path;
   }
 }
 

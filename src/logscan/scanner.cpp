@@ -35,6 +35,10 @@ void Scanner::Collect(std::string_view text, FieldMask field, int status,
     bool seen = false;
     for (const Finding& f : findings) seen = seen || f.attack == &attack;
     if (seen) continue;
+    if (attack.confirm == AttackClass::Confirm::kPathEscape &&
+        !EscapesRoot(field == kFieldUri ? Canonicalize(text) : std::string(text))) {
+      continue;
+    }
     Finding finding;
     finding.attack = &attack;
     finding.signature = &signature;

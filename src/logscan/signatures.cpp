@@ -60,6 +60,14 @@ Result<AttackClass> ParseClass(const YAML::Node& node, std::string_view source) 
                 c.name);
   }
   if (node["tags"]) c.tags = node["tags"].as<std::vector<std::string>>();
+  if (node["confirm"]) {
+    const auto confirm = node["confirm"].as<std::string>();
+    if (confirm != "path_escape") {
+      return Fail("{}: class '{}': unknown confirm '{}' (path_escape)",
+                  Where(source, node["confirm"]), c.name, confirm);
+    }
+    c.confirm = AttackClass::Confirm::kPathEscape;
+  }
   return c;
 }
 

@@ -33,6 +33,9 @@ struct AttackClass {
   // The priority when the server answered 2xx (the attack probably worked); else `priority`.
   Priority priority_on_success = Priority::kWarning;
   std::vector<std::string> tags;
+  // A check in code that a match must also pass (reduces false alarms where a pattern alone
+  // is too broad); kNone: the match suffices.
+  enum class Confirm { kNone, kPathEscape } confirm = Confirm::kNone;
 };
 
 struct Signature {
