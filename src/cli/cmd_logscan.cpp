@@ -45,6 +45,30 @@ Result<logscan::SignatureSet> LoadSignatures(const LogscanOptions& options) {
                                          : logscan::SignatureSet::LoadFile(options.signatures_path);
 }
 
+// The file or stdin, and every container's log; false (said on stderr) when one cannot be opened.
+bool AddSources(const LogscanOptions& options, logscan::LogScanRunner& runner) {
+  if (options.file == "-") {
+    runner.Add(logscan::LogSource::Stdin());
+  } else if (!options.file.empty()) {
+    auto source = logscan::LogSource::Open(options.file, logscan::LogSource::Kind::kFile);
+    if (!source) {
+      fmt::print(stderr, "logscan: {}\n", source.error().message);
+      return false;
+    }
+    runner.Add(std::move(*source));
+  }
+  DockerClient docker(options.docker_socket);
+  for (const std::string& container : options.containers) {
+    auto source = logscan::OpenContainerLog(docker, container);
+    if (!source) {
+      fmt::print(stderr, "logscan: {}\n", source.error().message);
+      return false;
+    }
+    runner.Add(std::move(*source));
+  }
+  return true;
+}
+
 }  // namespace
 
 CLI::App* AddLogscanCommand(CLI::App& app, LogscanOptions& options) {
@@ -110,25 +134,7 @@ int Logscan(const LogscanOptions& options) {
         failed_threshold |= fail_on_findings && alert.priority <= fail_on;
       },
       Hostname());
-  if (options.file == "-") {
-    runner.Add(logscan::LogSource::Stdin());
-  } else if (!options.file.empty()) {
-    auto source = logscan::LogSource::Open(options.file, logscan::LogSource::Kind::kFile);
-    if (!source) {
-      fmt::print(stderr, "logscan: {}\n", source.error().message);
-      return 1;
-    }
-    runner.Add(std::move(*source));
-  }
-  DockerClient docker(options.docker_socket);
-  for (const std::string& container : options.containers) {
-    auto source = logscan::OpenContainerLog(docker, container);
-    if (!source) {
-      fmt::print(stderr, "logscan: {}\n", source.error().message);
-      return 1;
-    }
-    runner.Add(std::move(*source));
-  }
+  if (!AddSources(options, runner)) return 1;
   std::signal(SIGINT, OnStopSignal);
   std::signal(SIGTERM, OnStopSignal);
   if (options.follow) fmt::print(stderr, "ready\n");

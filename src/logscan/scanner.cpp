@@ -43,7 +43,13 @@ void Scanner::Collect(std::string_view text, FieldMask field, int status,
     finding.attack = &attack;
     finding.signature = &signature;
     finding.field = field;
-    finding.indicator = std::string(signatures_.Indicator(index, text));
+    std::string_view indicator = signatures_.Indicator(index, text);
+    // The parameter boundary a pattern anchors on ("=../") is not part of the payload.
+    const auto start = indicator.find_first_not_of("=?& \t");
+    if (start != std::string_view::npos && start > 0 && indicator.size() - start >= 2) {
+      indicator.remove_prefix(start);
+    }
+    finding.indicator = std::string(indicator);
     finding.priority = status >= 200 && status < 300 ? attack.priority_on_success : attack.priority;
     findings.push_back(std::move(finding));
   }

@@ -121,7 +121,7 @@ TEST(LogscanSignaturesTest, AlertCarriesFalcoShapeAndFields) {
   EXPECT_EQ(field("http.method"), FieldJsonValue(std::string("GET")));
   EXPECT_EQ(field("http.uri"), FieldJsonValue(std::string("/dl?f=../../etc/passwd")));
   EXPECT_EQ(field("http.status"), FieldJsonValue(int64_t{200}));
-  EXPECT_EQ(field("log.indicator"), FieldJsonValue(std::string("=../")));
+  EXPECT_EQ(field("log.indicator"), FieldJsonValue(std::string("../")));
   EXPECT_EQ(field("http.referer"), FieldJsonValue(std::monostate{}));
   EXPECT_NE(alert.output.find("container.id=0123456789ab"), std::string::npos);
   // The line is escaped and cut.
