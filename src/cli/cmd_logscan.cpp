@@ -11,6 +11,7 @@
 #include "common/host.h"
 #include "common/log.h"
 #include "logscan/runner.h"
+#include "logscan/watcher.h"
 #include "output/sink.h"
 
 namespace vigil::cli {
@@ -144,6 +145,26 @@ int Logscan(const LogscanOptions& options) {
   fmt::print(stderr, "logscan: {} lines, {} requests, {} alerts, {} malformed, {} truncated\n",
              stats.lines, stats.requests, stats.alerts, stats.malformed, stats.truncated);
   return failed_threshold ? 1 : 0;
+}
+
+void AddRunLogscanOptions(CLI::App& run, AgentOptions& options) {
+  run.add_flag("--logs", options.logs,
+               "Scan the Docker logs of every running container for attacks (the signatures of "
+               "`vigil logscan`): alerts with source 'logs'");
+}
+
+std::unique_ptr<logscan::LogWatcher> StartLogWatcher(const AgentOptions& options,
+                                                     const std::string& hostname) {
+  if (!options.logs || !options.capture_path.empty()) return nullptr;
+  auto signatures = logscan::SignatureSet::BuiltIn();
+  if (!signatures) {  // the built-in file is tested; this would be a build defect
+    log::Error("logscan: {}", signatures.error().message);
+    return nullptr;
+  }
+  auto watcher = std::make_unique<logscan::LogWatcher>(DockerClient(options.docker_socket),
+                                                       std::move(*signatures), hostname);
+  watcher->Start();
+  return watcher;
 }
 
 }  // namespace vigil::cli

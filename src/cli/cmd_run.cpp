@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "audit/watcher.h"
+#include "logscan/watcher.h"
 #include "cli/commands.h"
 #include "cli/pipeline.h"
 #include "common/clock.h"
@@ -114,6 +115,8 @@ int RunAgent(const AgentOptions& options) {
                audit_watcher.error().message);
     return 1;
   }
+  // vigil logscan on every running container's Docker log (--logs); null when not asked for.
+  auto log_watcher = StartLogWatcher(options, Hostname());
   std::unique_ptr<CaptureWriter> capture;
   if (capturing) {
     auto writer = CaptureWriter::Create(options.capture_path);
@@ -192,6 +195,11 @@ int RunAgent(const AgentOptions& options) {
           if (alert.priority <= min_priority) sink.Emit(alert);
         }
       }
+      if (log_watcher) {
+        for (const Alert& alert : log_watcher->TakeAlerts()) {
+          if (alert.priority <= min_priority) sink.Emit(alert);
+        }
+      }
       const double since_stats = std::chrono::duration<double>(now - last_stats).count();
       if (options.stats_interval_s > 0 && since_stats >= options.stats_interval_s) {
         log::Info("{}", output::FormatStats(stats_before, counters, since_stats));
@@ -216,6 +224,12 @@ int RunAgent(const AgentOptions& options) {
   if (*audit_watcher) {
     (*audit_watcher)->Stop();
     for (const Alert& alert : (*audit_watcher)->TakeAlerts()) {
+      if (alert.priority <= min_priority) sink.Emit(alert);
+    }
+  }
+  if (log_watcher) {
+    log_watcher->Stop();
+    for (const Alert& alert : log_watcher->TakeAlerts()) {
       if (alert.priority <= min_priority) sink.Emit(alert);
     }
   }

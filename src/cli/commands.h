@@ -15,6 +15,9 @@ class App;
 namespace vigil::audit {
 class AuditWatcher;
 }
+namespace vigil::logscan {
+class LogWatcher;
+}
 
 namespace vigil::cli {
 
@@ -32,6 +35,8 @@ struct AgentOptions {
   // Audit each container as it starts (source "audit" alerts); a policy file implies it.
   bool audit = false;
   std::string audit_policy;
+  // Scan the Docker logs of every running container (source "logs" alerts).
+  bool logs = false;
 };
 
 // `vigil audit`: the hardening audit of containers and the daemon (docs/AUDIT.md).
@@ -72,6 +77,11 @@ Result<std::unique_ptr<audit::AuditWatcher>> StartAuditWatcher(const AgentOption
 // Declares `vigil logscan` and its options (bound to `options`) on `app`.
 CLI::App* AddLogscanCommand(CLI::App& app, LogscanOptions& options);
 int Logscan(const LogscanOptions& options);
+// `vigil run --logs`: declared on `run`, bound to `options`.
+void AddRunLogscanOptions(CLI::App& run, AgentOptions& options);
+// The started watcher for `vigil run --logs`; null when not asked for (or capturing).
+std::unique_ptr<logscan::LogWatcher> StartLogWatcher(const AgentOptions& options,
+                                                     const std::string& hostname);
 int Replay(const std::string& capture_path, const std::vector<std::string>& rule_files,
            const std::string& output, const std::string& min_priority);
 int RulesValidate(const std::vector<std::string>& files);

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
                       "Seconds between --stats lines (default 10)")
       ->check(CLI::Range(0.1, 86400.0));
   AddRunAuditOptions(*run_cmd, run);
+  AddRunLogscanOptions(*run_cmd, run);
 
   AgentOptions capture;
   auto* capture_cmd = app.add_subcommand(

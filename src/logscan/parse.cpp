@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "common/clock.h"
+
 namespace vigil::logscan {
 namespace {
 
@@ -204,6 +206,9 @@ std::optional<DockerLogEntry> ParseDockerJsonLine(std::string_view line) {
   if (out.log.ends_with('\r')) out.log.pop_back();
   auto stream = entry.find("stream");
   if (stream != entry.end() && stream->is_string()) out.stream = stream->get<std::string>();
+  auto time = entry.find("time");
+  if (time != entry.end() && time->is_string())
+    out.time_ns = ParseRfc3339(time->get<std::string>());
   return out;
 }
 

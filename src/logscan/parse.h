@@ -47,6 +47,7 @@ struct DockerLogEntry {
   std::string log;       // without its final '\n'
   bool partial = false;  // no final '\n': Docker split a long line (16 KiB chunks)
   std::string stream;    // stdout or stderr
+  uint64_t time_ns = 0;  // when Docker read it (wall clock); 0 when absent or unreadable
 };
 std::optional<DockerLogEntry> ParseDockerJsonLine(std::string_view line);
 

@@ -24,35 +24,64 @@ void LogScanRunner::ScanLine(std::string_view line, const LineOrigin& origin) {
   }
 }
 
+bool LogScanRunner::PollOnce(bool follow) {
+  bool read_any = false;
+  for (auto& source : sources_) {
+    LineOrigin origin;
+    if (source->kind() == LogSource::Kind::kFile) origin.source = source->path();
+    if (source->kind() == LogSource::Kind::kStdin) origin.source = "stdin";
+    if (source->container()) origin.container = &*source->container();
+    read_any |=
+        source->Poll(follow, [&](std::string_view line, uint64_t lineno, std::string_view stream) {
+          origin.lineno = lineno;
+          if (source->kind() == LogSource::Kind::kDockerJson) {
+            origin.source = "docker:" + std::string(stream.empty() ? "unknown" : stream);
+          }
+          ScanLine(line, origin);
+        });
+  }
+  return read_any;
+}
+
 RunStats LogScanRunner::Run(bool follow, const std::function<bool()>& stop) {
   for (;;) {
-    bool read_any = false;
+    const bool read_any = PollOnce(follow);
     bool all_ended = true;
-    for (auto& source : sources_) {
-      if (stop && stop()) break;
-      LineOrigin origin;
-      if (source->kind() == LogSource::Kind::kFile) origin.source = source->path();
-      if (source->kind() == LogSource::Kind::kStdin) origin.source = "stdin";
-      if (source->container()) origin.container = &*source->container();
-      read_any |= source->Poll(
-          follow, [&](std::string_view line, uint64_t lineno, std::string_view stream) {
-            origin.lineno = lineno;
-            if (source->kind() == LogSource::Kind::kDockerJson) {
-              origin.source = "docker:" + std::string(stream.empty() ? "unknown" : stream);
-            }
-            ScanLine(line, origin);
-          });
-      all_ended = all_ended && source->ended();
-    }
+    for (const auto& source : sources_) all_ended = all_ended && source->ended();
     if (all_ended || (stop && stop())) break;
     if (!read_any) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  stats_.malformed = stats_.truncated = 0;
+  return Stats();
+}
+
+RunStats LogScanRunner::Stats() const {
+  RunStats stats = stats_;
   for (const auto& source : sources_) {
-    stats_.malformed += source->malformed();
-    stats_.truncated += source->truncated();
+    stats.malformed += source->malformed();
+    stats.truncated += source->truncated();
   }
-  return stats_;
+  return stats;
+}
+
+bool LogScanRunner::HasContainer(const std::string& id) const {
+  for (const auto& source : sources_) {
+    if (source->container() && source->container()->id == id) return true;
+  }
+  return false;
+}
+
+void LogScanRunner::RemoveContainer(const std::string& id) {
+  std::erase_if(sources_, [&](const std::unique_ptr<LogSource>& source) {
+    return source->container() && source->container()->id == id;
+  });
+}
+
+std::vector<std::string> LogScanRunner::ContainerIds() const {
+  std::vector<std::string> ids;
+  for (const auto& source : sources_) {
+    if (source->container()) ids.push_back(source->container()->id);
+  }
+  return ids;
 }
 
 Result<std::unique_ptr<LogSource>> OpenContainerLog(const DockerClient& docker,

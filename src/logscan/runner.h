@@ -36,6 +36,13 @@ class LogScanRunner {
   // Without `follow`: reads every source to its end. With it: until `stop` returns true (polled
   // between reads) or every source has ended for good.
   RunStats Run(bool follow, const std::function<bool()>& stop);
+  RunStats Stats() const;
+  // One round over every source; true when any read something.
+  bool PollOnce(bool follow);
+  // The container log sources (by the container's 12-character id).
+  bool HasContainer(const std::string& id) const;
+  void RemoveContainer(const std::string& id);
+  std::vector<std::string> ContainerIds() const;
   // Scans one line as if read from `origin` (what Run does for each line).
   void ScanLine(std::string_view line, const LineOrigin& origin);
 

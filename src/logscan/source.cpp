@@ -121,6 +121,10 @@ void LogSource::Deliver(std::string_view raw, const LineCallback& on_line) {
   std::string line = std::move(docker_partial_);
   docker_partial_.clear();
   line += entry->log;
+  if (skip_before_ns_ > 0 && entry->time_ns < skip_before_ns_) {
+    ++lineno_;  // logged before what is being watched: numbered, not scanned
+    return;
+  }
   Emit(line, entry->stream, on_line);
 }
 

@@ -43,6 +43,9 @@ class LogSource {
   // anything. With `follow`, at the end of a file it checks for rotation and truncation and
   // reopens; without, the end of input ends the source (a last line without '\n' counts).
   bool Poll(bool follow, const LineCallback& on_line);
+  // Docker logs only: entries Docker read before `wall_ns` are counted (line numbers stay
+  // right) but not delivered: what a container logged before the agent (or its last start).
+  void SkipEntriesBefore(uint64_t wall_ns) { skip_before_ns_ = wall_ns; }
   // True once the input has ended for good (stdin or a pipe closed, or a non-followed file
   // read to its end).
   bool ended() const { return ended_; }
@@ -78,6 +81,7 @@ class LogSource {
   uint64_t malformed_ = 0;
   uint64_t truncated_ = 0;
   uint64_t rotations_ = 0;
+  uint64_t skip_before_ns_ = 0;
   std::optional<ContainerInfo> container_;
 };
 

@@ -101,7 +101,8 @@ class LogscanContainerTest(unittest.TestCase):
                 self.assertEqual(fields(alert)["container.image.repository"], harness.IMAGE)
                 self.assertEqual(fields(alert)["log.source"], "docker:stderr")
                 self.assertIsInstance(fields(alert)["log.lineno"], int)
-            traversal = agent.wait_for(lambda a: a["rule"] == TRAVERSAL)[0]
+            traversal = agent.wait_for(lambda a: a["rule"] == TRAVERSAL and
+                                       "input=" in fields(a)["http.uri"])[0]
             self.assertEqual(traversal["priority"], "Critical")  # a 2xx answer
             self.assertEqual(fields(traversal)["http.status"], 200)
             self.assertEqual(fields(traversal)["http.method"], "GET")
@@ -129,6 +130,26 @@ class LogscanContainerTest(unittest.TestCase):
         self.assertTrue({TRAVERSAL, LFI, LOG4SHELL, SQLI} <= rules, rules)
         followed = {(a["rule"], fields(a)["log.lineno"]) for a in agent.alerts()}
         self.assertTrue(followed <= {(a["rule"], fields(a)["log.lineno"]) for a in alerts})
+
+    def test_agent_scans_running_containers_logs(self):
+        """`vigil run --logs`: lines logged before the agent started are not scanned; new ones are,
+        and their alerts carry the container."""
+        get(self.port, "/cgi-bin/encode?before=../../../etc/shadow")
+        time.sleep(0.3)
+        agent = harness.Agent("run", "--logs", "-o", "json")
+        try:
+            agent.wait_ready()
+            time.sleep(1)  # the watcher lists containers as it starts
+            get(self.port, "/cgi-bin/encode?after=../../../etc/passwd")
+            found = agent.wait_for(lambda a: a["source"] == "logs" and
+                                   "after=" in (fields(a)["http.uri"] or ""))
+            self.assertTrue(found, agent.alerts())
+            self.assertEqual(fields(found[0])["container.id"], self.id)
+            self.assertEqual(fields(found[0])["container.name"], self.name)
+            self.assertFalse([a for a in agent.alerts() if a["source"] == "logs" and
+                              "before=" in (fields(a)["http.uri"] or "")])
+        finally:
+            agent.stop()
 
     def test_unknown_container_fails(self):
         result = vigil("logscan", "-c", PREFIX + "does-not-exist")

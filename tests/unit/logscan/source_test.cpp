@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "common/clock.h"
+
 namespace vigil::logscan {
 namespace {
 
@@ -94,6 +96,17 @@ TEST_F(LogscanSourceTest, DockerJsonFileEntriesAreUnwrappedAndJoined) {
   EXPECT_EQ(PollAll(**source, false),
             (Lines{"1:stdout:GET / 1", "2:stderr:first half second half", "3:stdout:last"}));
   EXPECT_EQ((*source)->malformed(), 1u);
+}
+
+TEST_F(LogscanSourceTest, DockerEntriesBeforeAMomentAreNumberedNotDelivered) {
+  Append(R"({"log":"old\n","stream":"stdout","time":"2026-11-27T10:00:00.5Z"})"
+         "\n"
+         R"({"log":"new\n","stream":"stdout","time":"2026-11-27T10:00:02Z"})"
+         "\n");
+  auto source = LogSource::Open(path_, LogSource::Kind::kDockerJson);
+  ASSERT_TRUE(source);
+  (*source)->SkipEntriesBefore(ParseRfc3339("2026-11-27T10:00:01Z"));
+  EXPECT_EQ(PollAll(**source, false), (Lines{"2:stdout:new"}));
 }
 
 TEST_F(LogscanSourceTest, OverlongLinesAreCutAndCounted) {
