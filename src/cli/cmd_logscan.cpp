@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "common/host.h"
 #include "common/log.h"
+#include "logscan/correlator.h"
 #include "logscan/runner.h"
 #include "logscan/watcher.h"
 #include "output/sink.h"
@@ -69,6 +70,20 @@ bool AddSources(const LogscanOptions& options, logscan::LogScanRunner& runner) {
   }
   return true;
 }
+
+class CorrelatingSink final : public output::AlertSink {
+ public:
+  explicit CorrelatingSink(output::AlertSink& next) : next_(next) {}
+  void Emit(const Alert& alert) override {
+    next_.Emit(alert);
+    if (auto linked = correlator_.Observe(alert)) next_.Emit(*linked);
+  }
+  void Flush() override { next_.Flush(); }
+
+ private:
+  output::AlertSink& next_;
+  logscan::FileCorrelator correlator_;
+};
 
 }  // namespace
 
@@ -165,6 +180,12 @@ std::unique_ptr<logscan::LogWatcher> StartLogWatcher(const AgentOptions& options
                                                        std::move(*signatures), hostname);
   watcher->Start();
   return watcher;
+}
+
+std::unique_ptr<output::AlertSink> CorrelateLogAlerts(const logscan::LogWatcher* watcher,
+                                                      output::AlertSink& sink) {
+  if (!watcher) return nullptr;
+  return std::make_unique<CorrelatingSink>(sink);
 }
 
 }  // namespace vigil::cli

@@ -129,6 +129,9 @@ int RunAgent(const AgentOptions& options) {
 
   output::StreamSink sink(stdout, options.output == "json" ? output::Format::kJson
                                                            : output::Format::kText);
+  // With --logs: an HTTP attack and the container's open of the file it named, linked.
+  auto correlating_sink = CorrelateLogAlerts(log_watcher.get(), sink);
+  output::AlertSink& alert_sink = correlating_sink ? *correlating_sink : sink;
   ContainerMetadataService metadata{DockerClient(options.docker_socket)};
   metadata.Start();
 
@@ -152,7 +155,7 @@ int RunAgent(const AgentOptions& options) {
 
   PipelineOptions pipeline_options;
   pipeline_options.rules = rule_set.get();
-  pipeline_options.sink = &sink;
+  pipeline_options.sink = &alert_sink;
   pipeline_options.metadata = &metadata;
   pipeline_options.capture = capture.get();
   pipeline_options.hostname = Hostname();
@@ -197,7 +200,7 @@ int RunAgent(const AgentOptions& options) {
       }
       if (log_watcher) {
         for (const Alert& alert : log_watcher->TakeAlerts()) {
-          if (alert.priority <= min_priority) sink.Emit(alert);
+          if (alert.priority <= min_priority) alert_sink.Emit(alert);
         }
       }
       const double since_stats = std::chrono::duration<double>(now - last_stats).count();
@@ -230,7 +233,7 @@ int RunAgent(const AgentOptions& options) {
   if (log_watcher) {
     log_watcher->Stop();
     for (const Alert& alert : log_watcher->TakeAlerts()) {
-      if (alert.priority <= min_priority) sink.Emit(alert);
+      if (alert.priority <= min_priority) alert_sink.Emit(alert);
     }
   }
   sink.Flush();

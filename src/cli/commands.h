@@ -18,6 +18,9 @@ class AuditWatcher;
 namespace vigil::logscan {
 class LogWatcher;
 }
+namespace vigil::output {
+class AlertSink;
+}
 
 namespace vigil::cli {
 
@@ -82,6 +85,11 @@ void AddRunLogscanOptions(CLI::App& run, AgentOptions& options);
 // The started watcher for `vigil run --logs`; null when not asked for (or capturing).
 std::unique_ptr<logscan::LogWatcher> StartLogWatcher(const AgentOptions& options,
                                                      const std::string& hostname);
+// With a log watcher: a sink that passes every alert to `sink` and adds one when a container's
+// HTTP attack and its open of the file the attack named meet (logscan/correlator.h). Null
+// without a watcher.
+std::unique_ptr<output::AlertSink> CorrelateLogAlerts(const logscan::LogWatcher* watcher,
+                                                      output::AlertSink& sink);
 int Replay(const std::string& capture_path, const std::vector<std::string>& rule_files,
            const std::string& output, const std::string& min_priority);
 int RulesValidate(const std::vector<std::string>& files);

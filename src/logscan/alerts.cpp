@@ -33,6 +33,7 @@ Alert MakeAlert(const Finding& finding, const HttpRecord& record, std::string_vi
   const ContainerInfo* c = origin.container;
   auto& f = alert.output_fields;
   f.emplace_back("log.indicator", TextOrNull(finding.indicator, 256));
+  if (finding.attack->names_file) f.emplace_back("log.target", TextOrNull(finding.target, 256));
   f.emplace_back("log.signature", finding.signature->id);
   f.emplace_back("log.field", std::string(FieldName(finding.field)));
   f.emplace_back("http.method", TextOrNull(record.method));

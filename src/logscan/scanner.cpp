@@ -1,5 +1,6 @@
 #include "logscan/scanner.h"
 
+#include "logscan/correlator.h"
 #include "logscan/decode.h"
 
 namespace vigil::logscan {
@@ -50,6 +51,9 @@ void Scanner::Collect(std::string_view text, FieldMask field, int status,
       indicator.remove_prefix(start);
     }
     finding.indicator = std::string(indicator);
+    if (attack.names_file && field == kFieldUri) {
+      finding.target = TargetPath(Canonicalize(text), finding.indicator);
+    }
     finding.priority = status >= 200 && status < 300 ? attack.priority_on_success : attack.priority;
     findings.push_back(std::move(finding));
   }

@@ -19,6 +19,7 @@ struct Finding {
   const Signature* signature = nullptr;
   FieldMask field = kFieldUri;
   std::string indicator;  // what matched, in the (decoded) form it matched in
+  std::string target;     // the file the request names, for classes that name files
   Priority priority = Priority::kWarning;
 };
 

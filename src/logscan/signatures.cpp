@@ -60,6 +60,7 @@ Result<AttackClass> ParseClass(const YAML::Node& node, std::string_view source) 
                 c.name);
   }
   if (node["tags"]) c.tags = node["tags"].as<std::vector<std::string>>();
+  if (node["names_file"]) c.names_file = node["names_file"].as<bool>();
   if (node["confirm"]) {
     const auto confirm = node["confirm"].as<std::string>();
     if (confirm != "path_escape") {

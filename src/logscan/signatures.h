@@ -36,6 +36,8 @@ struct AttackClass {
   // A check in code that a match must also pass (reduces false alarms where a pattern alone
   // is too broad); kNone: the match suffices.
   enum class Confirm { kNone, kPathEscape } confirm = Confirm::kNone;
+  // Its findings name a file on the server (traversal, inclusion): alerts carry log.target.
+  bool names_file = false;
 };
 
 struct Signature {

@@ -21,6 +21,11 @@ echo "$REMOTE_ADDR - - [$(date '+%d/%b/%Y:%H:%M:%S +0000')] \"$REQUEST_METHOD $R
 printf 'Content-Type: text/plain\r\n\r\nok'
 """
 
+# A CGI with a path traversal bug: it logs the request, then serves /www/<file>.
+VULNERABLE_CGI = CGI.replace("printf 'Content-Type: text/plain\\r\\n\\r\\nok'",
+                             "printf 'Content-Type: text/plain\\r\\n\\r\\n'\n"
+                             "cat \"/www/${QUERY_STRING#file=}\"")
+
 TRAVERSAL = "Path traversal in HTTP request"
 LFI = "Local file inclusion in HTTP request"
 LOG4SHELL = "Log4Shell JNDI lookup in HTTP request"
@@ -66,6 +71,10 @@ class LogscanContainerTest(unittest.TestCase):
         with open(script, "w") as f:
             f.write(CGI)
         os.chmod(script, 0o755)
+        vulnerable = os.path.join(cls.www, "cgi-bin", "read")
+        with open(vulnerable, "w") as f:
+            f.write(VULNERABLE_CGI)
+        os.chmod(vulnerable, 0o755)
         cls.port = free_port()
         cls.name = PREFIX + "httpd"
         out = subprocess.run(
@@ -148,6 +157,27 @@ class LogscanContainerTest(unittest.TestCase):
             self.assertEqual(fields(found[0])["container.name"], self.name)
             self.assertFalse([a for a in agent.alerts() if a["source"] == "logs" and
                               "before=" in (fields(a)["http.uri"] or "")])
+        finally:
+            agent.stop()
+
+    def test_agent_links_a_traversal_with_the_open_of_its_file(self):
+        """The log says a traversal named /etc/shadow; the sensor sees the same container open
+        /etc/shadow: one more alert, at priority Alert, linking both."""
+        agent = harness.Agent("run", "--logs", "-o", "json")
+        try:
+            agent.wait_ready()
+            time.sleep(1)
+            self.assertEqual(get(self.port, "/cgi-bin/read?file=../etc/shadow"), 200)
+            linked = agent.wait_for(lambda a: a["rule"] == "HTTP attack opened the file it named")
+            self.assertTrue(linked, agent.alerts())
+            self.assertEqual(len(linked), 1, linked)
+            alert = linked[0]
+            self.assertEqual(alert["priority"], "Alert")
+            self.assertEqual(fields(alert)["fd.name"], "/etc/shadow")
+            self.assertEqual(fields(alert)["container.id"], self.id)
+            self.assertEqual(fields(alert)["proc.name"], "cat")
+            self.assertEqual(fields(alert)["syscall.rule"], "Read sensitive file untrusted")
+            self.assertIn(fields(alert)["log.rule"], (TRAVERSAL, LFI))
         finally:
             agent.stop()
 
