@@ -66,10 +66,15 @@ void LogWatcher::Refresh(uint64_t started_ns) {
     }
   }
   for (const std::string& id : running) {
-    if (runner_.HasContainer(id)) continue;
+    if (runner_.HasContainer(id) ||
+        std::find(unreadable_.begin(), unreadable_.end(), id) != unreadable_.end()) {
+      continue;
+    }
     auto source = OpenContainerLog(client_, id);
     if (!source) {
       log::Debug("logscan: {}", source.error().message);
+      // Another log driver: not asked again (other errors are retried at the next refresh).
+      if (source.error().message.find("driver") != std::string::npos) unreadable_.push_back(id);
       continue;
     }
     const uint64_t container_started = (*source)->container()->started_ns;

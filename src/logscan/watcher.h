@@ -40,8 +40,9 @@ class LogWatcher {
   DockerClient client_;
   const SignatureSet signatures_;
   std::mutex mutex_;
-  std::vector<Alert> alerts_;  // guarded by mutex_
-  LogScanRunner runner_;       // used by the thread only
+  std::vector<Alert> alerts_;            // guarded by mutex_
+  LogScanRunner runner_;                 // used by the thread only
+  std::vector<std::string> unreadable_;  // containers whose logs cannot be read (thread only)
   std::atomic<bool> running_{false};
   std::thread thread_;
 };
