@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 
 #include "audit/watcher.h"
+#include "logscan/watcher.h"
 #include "cli/commands.h"
 #include "cli/pipeline.h"
 #include "common/clock.h"
@@ -114,6 +115,8 @@ int RunAgent(const AgentOptions& options) {
                audit_watcher.error().message);
     return 1;
   }
+  // vigil logscan on every running container's Docker log (--logs); null when not asked for.
+  auto log_watcher = StartLogWatcher(options, Hostname());
   std::unique_ptr<CaptureWriter> capture;
   if (capturing) {
     auto writer = CaptureWriter::Create(options.capture_path);
@@ -126,6 +129,9 @@ int RunAgent(const AgentOptions& options) {
 
   output::StreamSink sink(stdout, options.output == "json" ? output::Format::kJson
                                                            : output::Format::kText);
+  // With --logs: an HTTP attack and the container's open of the file it named, linked.
+  auto correlating_sink = CorrelateLogAlerts(log_watcher.get(), sink);
+  output::AlertSink& alert_sink = correlating_sink ? *correlating_sink : sink;
   ContainerMetadataService metadata{DockerClient(options.docker_socket)};
   metadata.Start();
 
@@ -152,7 +158,7 @@ int RunAgent(const AgentOptions& options) {
 
   PipelineOptions pipeline_options;
   pipeline_options.rules = rule_set.get();
-  pipeline_options.sink = &sink;
+  pipeline_options.sink = &alert_sink;
   pipeline_options.metadata = &metadata;
   pipeline_options.capture = capture.get();
   pipeline_options.hostname = Hostname();
@@ -195,6 +201,11 @@ int RunAgent(const AgentOptions& options) {
           if (alert.priority <= min_priority) sink.Emit(alert);
         }
       }
+      if (log_watcher) {
+        for (const Alert& alert : log_watcher->TakeAlerts()) {
+          if (alert.priority <= min_priority) alert_sink.Emit(alert);
+        }
+      }
       const double since_stats = std::chrono::duration<double>(now - last_stats).count();
       if (options.stats_interval_s > 0 && since_stats >= options.stats_interval_s) {
         log::Info("{}", output::FormatStats(stats_before, counters, since_stats));
@@ -220,6 +231,12 @@ int RunAgent(const AgentOptions& options) {
     (*audit_watcher)->Stop();
     for (const Alert& alert : (*audit_watcher)->TakeAlerts()) {
       if (alert.priority <= min_priority) sink.Emit(alert);
+    }
+  }
+  if (log_watcher) {
+    log_watcher->Stop();
+    for (const Alert& alert : log_watcher->TakeAlerts()) {
+      if (alert.priority <= min_priority) alert_sink.Emit(alert);
     }
   }
   sink.Flush();

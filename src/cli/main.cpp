@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
                       "Seconds between --stats lines (default 10)")
       ->check(CLI::Range(0.1, 86400.0));
   AddRunAuditOptions(*run_cmd, run);
+  AddRunLogscanOptions(*run_cmd, run);
 
   AgentOptions capture;
   auto* capture_cmd = app.add_subcommand(
@@ -96,6 +97,9 @@ int main(int argc, char** argv) {
   audit.tool_version = VIGIL_VERSION;
   CLI::App* audit_cmd = AddAuditCommand(app, audit);
 
+  LogscanOptions logscan;
+  CLI::App* logscan_cmd = AddLogscanCommand(app, logscan);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -110,6 +114,7 @@ int main(int argc, char** argv) {
   }
   if (*capture_cmd) return RunAgent(capture);
   if (*audit_cmd) return Audit(audit);
+  if (*logscan_cmd) return Logscan(logscan);
   if (*replay_cmd) return Replay(replay_file, replay_rules, replay_output, replay_min_priority);
   if (*validate_cmd) return RulesValidate(validate_files);
   if (*list_cmd) return RulesList(list_files, list_json);
