@@ -163,9 +163,10 @@ int Logscan(const LogscanOptions& options) {
 }
 
 void AddRunLogscanOptions(CLI::App& run, AgentOptions& options) {
-  run.add_flag("--logs", options.logs,
+  run.add_flag("--logs,!--no-logs", options.logs,
                "Scan the Docker logs of every running container for attacks (the signatures of "
-               "`vigil logscan`): alerts with source 'logs'");
+               "`vigil logscan`): alerts with source 'logs'. On by default; --no-logs turns it "
+               "off");
 }
 
 std::unique_ptr<logscan::LogWatcher> StartLogWatcher(const AgentOptions& options,

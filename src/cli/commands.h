@@ -39,8 +39,8 @@ struct AgentOptions {
   // Audit each container as it starts (source "audit" alerts); a policy file implies it.
   bool audit = false;
   std::string audit_policy;
-  // Scan the Docker logs of every running container (source "logs" alerts).
-  bool logs = false;
+  // Scan the Docker logs of every running container (source "logs" alerts); --no-logs: off.
+  bool logs = true;
 };
 
 // `vigil audit`: the hardening audit of containers and the daemon (docs/AUDIT.md).
