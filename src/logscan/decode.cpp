@@ -314,9 +314,45 @@ bool ClimbsAboveStart(std::string_view part) {
   return false;
 }
 
+// "0x2e" for '.', "0x2f" and "0x5c" for '/' (and '\\'), any case: the hex-literal spelling of
+// a traversal some applications decode ("..0x2f", "0x2e0x2e/"). Only the traversal check reads
+// them so; other text keeps its "0x".
+std::string DecodeHexLiteralDots(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    if (i + 3 < in.size() && in[i] == '0' && (in[i + 1] == 'x' || in[i + 1] == 'X')) {
+      const char hi = in[i + 2];
+      const char lo = static_cast<char>(in[i + 3] | 0x20);
+      if (hi == '2' && lo == 'e') {
+        out.push_back('.');
+        i += 3;
+        continue;
+      }
+      if ((hi == '2' && lo == 'f') || (hi == '5' && lo == 'c')) {
+        out.push_back('/');
+        i += 3;
+        continue;
+      }
+    }
+    out.push_back(in[i]);
+  }
+  return out;
+}
+
+bool EscapesRootDecoded(std::string_view uri);
+
 }  // namespace
 
 bool EscapesRoot(std::string_view uri) {
+  if (EscapesRootDecoded(uri)) return true;
+  const bool hex = uri.find("0x") != std::string_view::npos || uri.find("0X") != std::string_view::npos;
+  return hex && EscapesRootDecoded(DecodeHexLiteralDots(uri));
+}
+
+namespace {
+
+bool EscapesRootDecoded(std::string_view uri) {
   const auto question = uri.find('?');
   if (ClimbsAboveStart(uri.substr(0, question))) return true;
   if (question == std::string_view::npos) return false;
@@ -334,4 +370,5 @@ bool EscapesRoot(std::string_view uri) {
   return false;
 }
 
+}  // namespace
 }  // namespace vigil::logscan

@@ -106,6 +106,20 @@ TEST(LogscanDecodeTest, CanonicalizeUndoesEvasions) {
   for (const Case& c : cases) EXPECT_EQ(Canonicalize(c.in), c.want) << c.in;
 }
 
+// The traversal check: ".." must climb above where the path starts; hex-literal dots and
+// slashes ("0x2e0x2e/", "..0x2f", "..0x5c") count, any case.
+TEST(LogscanDecodeTest, EscapesRoot) {
+  EXPECT_TRUE(EscapesRoot("/x?file=../../etc/passwd"));
+  EXPECT_TRUE(EscapesRoot("/a/../../etc/passwd"));
+  EXPECT_FALSE(EscapesRoot("/a/b/../c"));
+  EXPECT_TRUE(EscapesRoot("/search?q=/0x2e0x2e/0x2e0x2e/etc/passwd"));
+  EXPECT_TRUE(EscapesRoot("/search?q=/..0x2f..0x2fetc/passwd"));
+  EXPECT_TRUE(EscapesRoot("/search?q=/..0X5C..0x5Cwin.ini"));
+  EXPECT_TRUE(EscapesRoot("/0x2E0x2E0x2Fetc/passwd"));
+  EXPECT_FALSE(EscapesRoot("/color?c=0x2e0x2f0x5c"));  // no climb above the start
+  EXPECT_FALSE(EscapesRoot("/api?mask=0x2e&v=0x2f"));
+}
+
 TEST(LogscanDecodeTest, HostileInputNeverCrashes) {
   std::string all_bytes;
   for (int i = 0; i < 256; ++i) all_bytes += static_cast<char>(i);
