@@ -20,6 +20,24 @@ static __always_inline __u32 vigil_vpid(struct task_struct *task) {
   return upid.nr;
 }
 
+#define VIGIL_MNT_READONLY 0x40 /* MNT_READONLY */
+#define VIGIL_SB_RDONLY 0x1     /* SB_RDONLY */
+
+/* Could the user running it write the executed file? Its mode bits against the task's fsuid
+ * and fsgid (supplementary groups are not looked at), root always (CAP_DAC_OVERRIDE), never on
+ * a read-only mount or file system. */
+static __always_inline int vigil_exe_writable(struct file *file, const struct cred *cred) {
+  struct inode *inode = BPF_CORE_READ(file, f_inode);
+  if (BPF_CORE_READ(file, f_path.mnt, mnt_flags) & VIGIL_MNT_READONLY) return 0;
+  if (BPF_CORE_READ(inode, i_sb, s_flags) & VIGIL_SB_RDONLY) return 0;
+  __u32 fsuid = BPF_CORE_READ(cred, fsuid.val);
+  if (fsuid == 0) return 1;
+  __u16 mode = BPF_CORE_READ(inode, i_mode);
+  if (BPF_CORE_READ(inode, i_uid.val) == fsuid) return (mode & 0200) != 0;
+  if (BPF_CORE_READ(inode, i_gid.val) == BPF_CORE_READ(cred, fsgid.val)) return (mode & 0020) != 0;
+  return (mode & 0002) != 0;
+}
+
 /* Where the executed file lives: an overlay's upper layer (written in the container), or an
  * anonymous memfd. */
 static __always_inline __u32 vigil_exe_flags(struct file *file) {
@@ -55,6 +73,10 @@ int BPF_PROG(vigil_exec, struct task_struct *task, pid_t old_pid, struct linux_b
   ev->vpid = vigil_vpid(task);
   struct file *exe_file = BPF_CORE_READ(bprm, file);
   ev->exe_flags = vigil_exe_flags(exe_file);
+  if (exe_file && vigil_exe_writable(exe_file, cred)) ev->exe_flags |= VIGIL_EXE_WRITABLE;
+  /* A process group leader: its process group is its own pid (the same struct pid). */
+  if (BPF_CORE_READ(task, signal, pids[PIDTYPE_PGID]) == BPF_CORE_READ(task, thread_pid))
+    ev->exe_flags |= VIGIL_EXE_PGID_LEADER;
   /* execveat with a directory descriptor (fexecve, a memfd, runc's cloned binary) leaves the
    * "/dev/fd/N[/name]" path it built in bprm->fdpath. execveat(AT_FDCWD, path) leaves no
    * trace: it reads as execve. (The saved syscall number reads as execve by now, and an
@@ -544,10 +566,10 @@ enum vigil_open_verdict {
 static __always_inline int vigil_open_verdict(struct vigil_open_filter_config *cfg, long ret,
                                               __u32 flags, struct file *file) {
   if (!cfg || !cfg->enabled) return VIGIL_OPEN_SEND;
-  if (cfg->writes && ((flags & VIGIL_O_ACCMODE) != 0 || (flags & (VIGIL_O_CREAT | VIGIL_O_TRUNC))))
-    return VIGIL_OPEN_SEND;
+  int write = (flags & VIGIL_O_ACCMODE) != 0 || (flags & (VIGIL_O_CREAT | VIGIL_O_TRUNC));
+  if (cfg->writes && write) return VIGIL_OPEN_SEND;
   if (ret < 0) {
-    if (cfg->failures) return VIGIL_OPEN_SEND;
+    if (cfg->failures || (cfg->failed_writes && write)) return VIGIL_OPEN_SEND;
     return (cfg->dotdot || cfg->dotdot_gated) ? VIGIL_OPEN_IF_PREFIX : VIGIL_OPEN_DROP;
   }
   if (cfg->comms) {

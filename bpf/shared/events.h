@@ -81,6 +81,8 @@ enum vigil_open_syscall {
 /* Facts about an executed file. */
 #define VIGIL_EXE_UPPER_LAYER 0x1 /* on an overlayfs upper (writable) layer */
 #define VIGIL_EXE_MEMFD 0x2       /* an anonymous memory file (memfd_create) */
+#define VIGIL_EXE_WRITABLE 0x8    /* writable by the user that runs it (see vigil_exe_writable) */
+#define VIGIL_EXE_PGID_LEADER 0x10 /* the process leads its process group */
 #define VIGIL_EXE_VIA_EXECVEAT 0x4 /* replaced by execveat with a directory descriptor */
 
 /* Flags on a path: the walk stopped before the root (too deep or too long); the path was
@@ -192,6 +194,7 @@ struct vigil_open_filter_config {
   __u32 enabled;   /* 0: every open passes */
   __u32 writes;    /* opens for writing, creating or truncating pass */
   __u32 failures;  /* failed opens pass */
+  __u32 failed_writes; /* failed opens for writing, creating or truncating pass */
   __u32 dotdot;    /* opens whose path as passed contains "../" pass */
   __u32 comms;     /* the comm map has entries */
   __u32 leaves;    /* the name map has file names */

@@ -45,6 +45,8 @@ void ApplyConfig(const config::Config& c, AgentOptions& options) {
   options.docker_socket = c.docker_socket;
   options.duration_s = c.duration_s;
   options.ring_buffer_mb = c.ring_buffer_mb;
+  options.reader_thread = c.reader_thread;
+  options.logs = c.logs_enabled;
   options.stats_interval_s = c.stats_enabled ? c.stats_interval_s : 0;
   options.audit = c.audit_enabled;
   options.audit_policy = c.audit_policy;
@@ -93,6 +95,8 @@ void NoteRestartOnlyChanges(const config::Config& now, const config::Config& run
   std::vector<std::string> keys;
   if (now.ring_buffer_mb != running.ring_buffer_mb) keys.emplace_back("ring_buffer_mb");
   if (now.docker_socket != running.docker_socket) keys.emplace_back("docker_socket");
+  if (now.reader_thread != running.reader_thread) keys.emplace_back("reader_thread");
+  if (now.logs_enabled != running.logs_enabled) keys.emplace_back("logs.enabled");
   if (now.audit_enabled != running.audit_enabled) keys.emplace_back("audit.enabled");
   if (now.audit_policy != running.audit_policy) keys.emplace_back("audit.policy");
   if (now.duration_s != running.duration_s) keys.emplace_back("duration");

@@ -18,6 +18,7 @@ std::unique_ptr<rules::RuleSet> Load(const std::vector<std::string>& files, bool
   const bool builtin = files.empty();
   if (builtin) loader.AddText(rules::kDefaultRulesName, std::string(rules::DefaultRulesText()));
   for (const auto& f : files) loader.AddFile(f);
+  loader.AppendContainerOutput(true);
   auto set = loader.Build();
   std::size_t warnings = 0;
   for (const auto& d : loader.diagnostics()) {

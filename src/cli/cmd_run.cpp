@@ -18,6 +18,7 @@
 #include "common/host.h"
 #include "common/log.h"
 #include "events/capture.h"
+#include "logscan/watcher.h"
 #include "output/health.h"
 #include "output/outputs.h"
 #include "output/web_server.h"
@@ -99,7 +100,9 @@ void InstallEarlySignalHandlers() {
   signal(SIGPIPE, SIG_IGN);
 }
 
-void InstallSignalHandlers() { Handle({SIGINT, SIGTERM}); }
+void InstallSignalHandlers() {
+  Handle({SIGINT, SIGTERM});
+}
 
 std::string OutputNames(const output::Outputs& outputs) {
   std::string names;
@@ -156,7 +159,7 @@ void Reload(Running& running, const AgentOptions& options, const sensor::SensorO
             OutputNames(outputs));
 }
 
-sensor::SensorOptions SensorOptionsFor(const rules::RuleSet* rules, std::size_t ring_buffer_mb) {
+sensor::SensorOptions SensorOptionsFor(const rules::RuleSet* rules, const AgentOptions& options) {
   sensor::SensorOptions sensor_options;
   sensor_options.opens = WantsOpens(rules);
   // Only opens some loaded rule could match leave the kernel; a capture keeps them all.
@@ -168,7 +171,10 @@ sensor::SensorOptions SensorOptionsFor(const rules::RuleSet* rules, std::size_t 
       sensor_options.syscalls.set(t);
     }
   }
-  sensor_options.ring_buffer_bytes = ring_buffer_mb << 20;
+  sensor_options.ring_buffer_bytes = options.ring_buffer_mb << 20;
+  sensor_options.reader_thread = options.reader_thread == "on"    ? sensor::ReaderThread::kOn
+                                 : options.reader_thread == "off" ? sensor::ReaderThread::kOff
+                                                                  : sensor::ReaderThread::kAuto;
   return sensor_options;
 }
 
@@ -282,7 +288,7 @@ class EventLoop {
   EventLoop(const AgentOptions& given, const AgentOptions& options,
             const sensor::SensorOptions& attached, Running& running, sensor::Sensor& sensor,
             EventPipeline& pipeline, output::Outputs& outputs, audit::AuditWatcher* audit,
-            output::WebServer* web)
+            logscan::LogWatcher* logs, output::AlertSink& log_sink, output::WebServer* web)
       : given_(given),
         options_(options),
         attached_(attached),
@@ -291,6 +297,8 @@ class EventLoop {
         pipeline_(pipeline),
         outputs_(outputs),
         audit_(audit),
+        logs_(logs),
+        log_sink_(log_sink),
         web_(web),
         handler_([&pipeline](Event& e) { pipeline.Handle(e); }),
         stats_before_(Sample(pipeline, sensor)) {}
@@ -333,6 +341,8 @@ class EventLoop {
     }
     if (audit_) audit_->Stop();
     EmitAuditAlerts(audit_, running_.min_priority, outputs_);
+    if (logs_) logs_->Stop();
+    EmitLogAlerts();
     CloseOutputs(pipeline_, outputs_);
   }
 
@@ -344,6 +354,7 @@ class EventLoop {
     if (auto alert = drops_.Check(counters, WallClockNs())) pipeline_.EmitInternal(*alert);
     for (Alert& alert : outputs_.Check(WallClockNs())) pipeline_.EmitInternal(std::move(alert));
     EmitAuditAlerts(audit_, running_.min_priority, outputs_);
+    EmitLogAlerts();
     PublishMetrics(web_, counters, outputs_, running_);
     const double since_stats = std::chrono::duration<double>(now - last_stats_).count();
     const double interval = StatsInterval();
@@ -352,6 +363,13 @@ class EventLoop {
                 OutputStatsLine(outputs_));
       stats_before_ = std::move(counters);
       last_stats_ = now;
+    }
+  }
+
+  void EmitLogAlerts() {
+    if (!logs_) return;
+    for (const Alert& alert : logs_->TakeAlerts()) {
+      if (alert.priority <= running_.min_priority) log_sink_.Emit(alert);
     }
   }
 
@@ -370,6 +388,8 @@ class EventLoop {
   EventPipeline& pipeline_;
   output::Outputs& outputs_;
   audit::AuditWatcher* audit_;
+  logscan::LogWatcher* logs_;    // null: container logs are not scanned
+  output::AlertSink& log_sink_;  // log alerts go through the correlation with file opens
   output::WebServer* web_;
   const sensor::Sensor::Handler handler_;
   output::DropReporter drops_;
@@ -393,6 +413,8 @@ int RunAgent(const AgentOptions& given) {
                audit_watcher.error().message);
     return 1;
   }
+  // vigil logscan on every running container's Docker log (--logs); null when not asked for.
+  auto log_watcher = StartLogWatcher(options, Hostname());
   std::unique_ptr<CaptureWriter> capture;
   if (capturing) {
     auto writer = CaptureWriter::Create(options.capture_path);
@@ -406,11 +428,13 @@ int RunAgent(const AgentOptions& given) {
   // Every output the config enables, each with its own queue and thread.
   output::Outputs outputs;
   if (!capturing) outputs.Configure(running.config);
+  // With --logs: an HTTP attack and the container's open of the file it named, linked.
+  auto correlating_sink = CorrelateLogAlerts(log_watcher.get(), outputs);
+  output::AlertSink& alert_sink = correlating_sink ? *correlating_sink : outputs;
   ContainerMetadataService metadata{DockerClient(options.docker_socket)};
   metadata.Start();
 
-  const sensor::SensorOptions sensor_options =
-      SensorOptionsFor(running.rules.get(), options.ring_buffer_mb);
+  const sensor::SensorOptions sensor_options = SensorOptionsFor(running.rules.get(), options);
   auto sensor = sensor::Sensor::Open(sensor_options);
   if (!sensor) {
     fmt::print(stderr, "vigil: {}\n", sensor.error().message);
@@ -419,7 +443,7 @@ int RunAgent(const AgentOptions& given) {
 
   PipelineOptions pipeline_options;
   pipeline_options.rules = running.rules.get();
-  pipeline_options.sink = &outputs;
+  pipeline_options.sink = &alert_sink;
   pipeline_options.metadata = &metadata;
   pipeline_options.capture = capture.get();
   pipeline_options.hostname = Hostname();
@@ -445,7 +469,7 @@ int RunAgent(const AgentOptions& given) {
   }
 
   EventLoop loop(given, options, sensor_options, running, **sensor, pipeline, outputs,
-                 audit_watcher->get(), web_server->get());
+                 audit_watcher->get(), log_watcher.get(), alert_sink, web_server->get());
   const int exit_code = loop.Run();
   loop.Finish();
   metadata.Stop();

@@ -16,6 +16,12 @@ class App;
 namespace vigil::audit {
 class AuditWatcher;
 }
+namespace vigil::logscan {
+class LogWatcher;
+}
+namespace vigil::output {
+class AlertSink;
+}
 
 namespace vigil::cli {
 
@@ -33,10 +39,13 @@ struct AgentOptions {
   // 4 MiB: no drops measured at 460k records/s (both cores flooding) nor in a 1,000-process
   // burst (docs/PERFORMANCE.md); the mapping counts twice in the agent's RSS.
   std::size_t ring_buffer_mb = 4;
+  std::string reader_thread = "auto";  // auto | on | off (sensor::ReaderThread)
   double stats_interval_s = 0;          // print a stats line this often; 0: never
   // Audit each container as it starts (source "audit" alerts); a policy file implies it.
   bool audit = false;
   std::string audit_policy;
+  // Scan the Docker logs of every running container (source "logs" alerts); --no-logs: off.
+  bool logs = true;
 };
 
 // `vigil audit`: the hardening audit of containers and the daemon (docs/AUDIT.md).
@@ -52,6 +61,18 @@ struct AuditOptions {
   std::string tool_version;  // for SARIF's tool.driver.version
 };
 
+// `vigil logscan`: attacks in web/application logs (docs/LOGSCAN.md).
+struct LogscanOptions {
+  std::string file;                     // a path, "-" for stdin, or empty
+  std::vector<std::string> containers;  // ids or names whose json-file logs are scanned
+  bool follow = false;
+  std::string output = "text";   // text or json
+  std::string fail_on = "none";  // exit 1 when an alert is at least this severe
+  std::string signatures_path;   // empty: the built-in signatures
+  bool list_signatures = false;
+  std::string docker_socket = "/var/run/docker.sock";
+};
+
 int RunAgent(const AgentOptions& options);
 // Declares `vigil audit` and its options (bound to `options`) on `app`.
 CLI::App* AddAuditCommand(CLI::App& app, AuditOptions& options);
@@ -62,6 +83,19 @@ void AddRunAuditOptions(CLI::App& run, AgentOptions& options);
 // An error when the policy does not load (its diagnostics are in the message).
 Result<std::unique_ptr<audit::AuditWatcher>> StartAuditWatcher(const AgentOptions& options,
                                                                const std::string& hostname);
+// Declares `vigil logscan` and its options (bound to `options`) on `app`.
+CLI::App* AddLogscanCommand(CLI::App& app, LogscanOptions& options);
+int Logscan(const LogscanOptions& options);
+// `vigil run --logs`: declared on `run`, bound to `options`.
+void AddRunLogscanOptions(CLI::App& run, AgentOptions& options);
+// The started watcher for `vigil run --logs`; null when not asked for (or capturing).
+std::unique_ptr<logscan::LogWatcher> StartLogWatcher(const AgentOptions& options,
+                                                     const std::string& hostname);
+// With a log watcher: a sink that passes every alert to `sink` and adds one when a container's
+// HTTP attack and its open of the file the attack named meet (logscan/correlator.h). Null
+// without a watcher.
+std::unique_ptr<output::AlertSink> CorrelateLogAlerts(const logscan::LogWatcher* watcher,
+                                                      output::AlertSink& sink);
 int Replay(const std::string& capture_path, const std::vector<std::string>& rule_files,
            const std::string& output, const std::string& min_priority);
 int RulesValidate(const std::vector<std::string>& files);

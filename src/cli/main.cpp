@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   RunFlags run_flags;
   run_flags.Declare(*run_cmd);
   AddRunAuditOptions(*run_cmd, run);
+  AddRunLogscanOptions(*run_cmd, run);
 
   AgentOptions capture;
   auto* capture_cmd = app.add_subcommand(
@@ -76,6 +77,9 @@ int main(int argc, char** argv) {
   audit.tool_version = VIGIL_VERSION;
   CLI::App* audit_cmd = AddAuditCommand(app, audit);
 
+  LogscanOptions logscan;
+  CLI::App* logscan_cmd = AddLogscanCommand(app, logscan);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -85,7 +89,9 @@ int main(int argc, char** argv) {
   if (verbose) vigil::log::SetLevel(vigil::log::Level::kDebug);
 
   if (*run_cmd) {
-    auto settings = run_flags.Settings(verbose, run.audit, run.audit_policy);
+    std::optional<bool> logs;
+    if (run_cmd->get_option("--logs")->count() > 0) logs = run.logs;
+    auto settings = run_flags.Settings(verbose, run.audit, run.audit_policy, logs);
     if (!settings) {
       fmt::print(stderr, "{}\n", settings.error().message);
       return 2;
@@ -96,6 +102,7 @@ int main(int argc, char** argv) {
   }
   if (*capture_cmd) return RunAgent(capture);
   if (*audit_cmd) return Audit(audit);
+  if (*logscan_cmd) return Logscan(logscan);
   if (*replay_cmd) return Replay(replay_file, replay_rules, replay_output, replay_min_priority);
   if (*validate_cmd) return RulesValidate(validate_files);
   if (*list_cmd) return RulesList(list_files, list_json);

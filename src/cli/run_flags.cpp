@@ -43,6 +43,11 @@ void RunFlags::Declare(CLI::App& run) {
                  "priority)");
   run.add_option("--docker-socket", docker_socket_,
                  "Docker Engine API socket (config: docker_socket)");
+  run.add_option("--reader-thread", reader_thread_,
+                 "Drain and decode the kernel ring buffer on a second thread while rules are "
+                 "evaluated: auto (default: start it when evaluation falls behind, the ring half "
+                 "full), on, off (config: reader_thread)")
+      ->check(CLI::IsMember({"auto", "on", "off"}));
   duration_ = run.add_option("--duration", duration_s_,
                              "Stop after this many seconds (0: never; config: duration)");
   ring_buffer_ = run.add_option("--ring-buffer-mb", ring_buffer_mb_,
@@ -60,7 +65,8 @@ void RunFlags::Declare(CLI::App& run) {
 }
 
 Result<std::vector<config::Setting>> RunFlags::Settings(bool verbose, bool audit,
-                                                        const std::string& audit_policy) const {
+                                                        const std::string& audit_policy,
+                                                        std::optional<bool> logs) const {
   std::vector<config::Setting> out;
   if (!rule_files_.empty()) {
     config::Setting s;
@@ -79,6 +85,10 @@ Result<std::vector<config::Setting>> RunFlags::Settings(bool verbose, bool audit
   if (!docker_socket_.empty()) {
     out.push_back(Literal("docker_socket", docker_socket_, "--docker-socket"));
   }
+  if (!reader_thread_.empty()) {
+    out.push_back(Literal("reader_thread", reader_thread_, "--reader-thread " + reader_thread_));
+  }
+  if (logs) out.push_back(Value("logs.enabled", *logs ? "true" : "false", "--logs/--no-logs"));
   if (duration_->count() > 0) {
     out.push_back(Value("duration", fmt::format("{}", duration_s_), "--duration"));
   }

@@ -3,6 +3,7 @@
 // applied over the file, and --set settings come last (docs/CONFIG.md).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,8 +23,10 @@ class RunFlags {
   // After parsing: the config file ("" for none) and the settings, flags first, then --set in
   // order. An error names a malformed --set.
   std::string config_path() const { return config_path_; }
+  // `audit`, `audit_policy` and `logs` (when given) come from options declared elsewhere.
   Result<std::vector<config::Setting>> Settings(bool verbose, bool audit,
-                                                const std::string& audit_policy) const;
+                                                const std::string& audit_policy,
+                                                std::optional<bool> logs = std::nullopt) const;
 
  private:
   std::string config_path_;
@@ -32,6 +35,7 @@ class RunFlags {
   std::string output_;
   std::string min_priority_;
   std::string docker_socket_;
+  std::string reader_thread_;
   double duration_s_ = 0;
   std::size_t ring_buffer_mb_ = 0;
   bool stats_ = false;

@@ -95,6 +95,8 @@ struct Config {
 
   std::string docker_socket = "/var/run/docker.sock";
   uint32_t ring_buffer_mb = 4;
+  std::string reader_thread = "auto";  // auto, on, off: decode on a second thread
+  bool logs_enabled = true;            // scan running containers' Docker logs
   bool stats_enabled = false;
   double stats_interval_s = 10;
   double duration_s = 0;  // stop after this long; 0: never

@@ -200,6 +200,8 @@ std::vector<KeySpec> AgentKeys() {
       {"webserver.ssl_enabled", Bool(Field(&C::webserver, &WebServer::ssl_enabled))},
       {"docker_socket", String(Field(&C::docker_socket))},
       {"ring_buffer_mb", Integer(Field(&C::ring_buffer_mb), 1, 1024)},
+      {"reader_thread", OneOf(Field(&C::reader_thread), {"auto", "on", "off"})},
+      {"logs.enabled", Bool(Field(&C::logs_enabled))},
       {"stats.enabled", Bool(Field(&C::stats_enabled))},
       {"stats.interval", Seconds(Field(&C::stats_interval_s), 0.1, 86400)},
       {"duration", Seconds(Field(&C::duration_s), 0, 1e9)},

@@ -171,7 +171,9 @@ std::string EncodeEvent(const Event& e) {
   w.U64(e.cap_effective);
   w.U64(e.cap_permitted);
   w.U8(static_cast<uint8_t>((e.caps_known ? 1 : 0) | (e.exe_facts_known ? 2 : 0) |
-                            (e.exe_upper_layer ? 4 : 0) | (e.exe_from_memfd ? 8 : 0)));
+                            (e.exe_upper_layer ? 4 : 0) | (e.exe_from_memfd ? 8 : 0) |
+                            (e.exe_writable ? 16 : 0) | (e.pgid_known ? 32 : 0) |
+                            (e.pgid_leader ? 64 : 0)));
   w.U32(static_cast<uint32_t>(e.env.size()));
   for (const auto& v : e.env) w.Str(v);
   for (auto a : e.syscall_args) w.U64(a);
@@ -248,6 +250,9 @@ Status DecodeEvent(std::string_view payload, Event& e) {
   e.exe_facts_known = facts & 2;
   e.exe_upper_layer = facts & 4;
   e.exe_from_memfd = facts & 8;
+  e.exe_writable = facts & 16;
+  e.pgid_known = facts & 32;
+  e.pgid_leader = facts & 64;
   if (!r.AtEnd()) return Fail("event record has trailing bytes");
   e.path_truncated = truncated != 0;
   return {};

@@ -105,11 +105,13 @@ void Event::Reset() {
   vpid = 0;
   cap_effective = cap_permitted = 0;
   caps_known = exe_facts_known = exe_upper_layer = exe_from_memfd = false;
+  exe_writable = pgid_known = pgid_leader = false;
   env.clear();
   syscall_args.fill(0);
   for (auto& str : syscall_strings) str.clear();
   syscall_string_arg = {-1, -1, -1};
   fd_info = FdInfo();
+  fd_name_changed = false;
   exit_code = 0;
   ret = 0;
   open_flags = open_mode = 0;

@@ -86,6 +86,9 @@ struct Event {
   bool exe_facts_known = false;  // exe_upper_layer and exe_from_memfd are meaningful
   bool exe_upper_layer = false;  // the executed file is on an overlay's writable layer
   bool exe_from_memfd = false;   // the executed file is an anonymous memory file
+  bool exe_writable = false;     // (exe_facts_known) the running user could write the file
+  bool pgid_known = false;
+  bool pgid_leader = false;      // (pgid_known) the process leads its process group
   std::vector<std::string> env;  // NAME=value, as far as kept
 
   // kProcExit
@@ -115,6 +118,9 @@ struct Event {
     bool peer_from_call = false;
   };
   FdInfo fd_info;
+  // fd.name_changed: the call gave the socket a new peer (an unconnected UDP socket sending to
+  // or receiving from another address than its last one). Set by the process table.
+  bool fd_name_changed = false;
 
   // open family (and every syscall's result)
   int64_t ret = 0;           // fd or -errno

@@ -10,6 +10,7 @@ void OpenFilter::Merge(const OpenFilter& o) {
   if (o.pass_all) pass_all = true;
   writes = writes || o.writes;
   failures = failures || o.failures;
+  failed_writes = failed_writes || o.failed_writes;
   raw_dotdot = raw_dotdot || o.raw_dotdot;
   gated_dotdot = gated_dotdot || o.gated_dotdot;
   for (const auto& p : o.dotdot_gate_prefixes) {
@@ -34,7 +35,11 @@ std::string OpenFilter::Describe() const {
   std::string out;
   auto add = [&out](const std::string& part) { out += (out.empty() ? "" : ", ") + part; };
   if (writes) add("writes");
-  if (failures) add("failures");
+  if (failures) {
+    add("failures");
+  } else if (failed_writes && !writes) {
+    add("failed writes");
+  }
   if (raw_dotdot) {
     add("paths with ../");
   } else if (gated_dotdot) {

@@ -14,6 +14,7 @@ struct OpenFilter {
   bool pass_all = true;      // no filtering: every open leaves the kernel
   bool writes = false;       // opens for writing, creating or truncating
   bool failures = false;     // opens that failed
+  bool failed_writes = false;  // opens for writing, creating or truncating that failed
   bool raw_dotdot = false;   // opens whose path, as passed, contains "../"
   // Opens whose path as passed contains "../", among those whose file lies at or below one of
   // `dotdot_gate_prefixes` or whose path contains one of `dotdot_gate_contains` (a name part

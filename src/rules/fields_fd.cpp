@@ -138,8 +138,13 @@ const FieldDef kFdFields[] = {
                 return IpSocketEnds(c.event(), ends) &&
                        Bool(o, ends.remote.port != 0 && !c.event().fd_info.peer_from_call);
               }),
-    SOCKET_FIELD("fd.name_changed", FieldType::kBool,
-                 "True when the fd's name changed (a UDP socket's peer, for instance)."),
+    END_FIELD("fd.name_changed", FieldType::kBool,
+              "True when the call gave the socket a new name: an unconnected UDP socket sending "
+              "to or receiving from another peer than its last one (or its first).",
+              [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) {
+                SocketEnds ends;
+                return IpSocketEnds(c.event(), ends) && Bool(o, c.event().fd_name_changed);
+              }),
     EITHER_FIELD("fd.ip", FieldType::kIpAddr, "Either end's IP address (matches client or server).",
                  EitherIp),
     END_FIELD("fd.cip", FieldType::kIpAddr, "Client IP address.", EndIp<Which::kClient>),

@@ -50,8 +50,13 @@ const FieldDef kProcessFields[] = {
      [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) {
        return c.process() && c.process()->vpid && Int(o, c.process()->vpid);
      }},
-    {"proc.is_vpgid_leader", FieldType::kBool, FieldArgKind::kNone, false,
-     "True when the process leads its process group (in its pid namespace).", Unknown},
+    {"proc.is_vpgid_leader", FieldType::kBool, FieldArgKind::kNone, true,
+     "True when the process leads its process group (as of its last exec; the same in every "
+     "pid namespace). Falco's interactive-shell rules use it.",
+     [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) {
+       const Process* p = c.process();
+       return p && p->pgid_known && Bool(o, p->pgid_leader);
+     }},
     {"thread.tid", FieldType::kInt64, FieldArgKind::kNone, true, "Thread id.",
      [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) { return Int(o, c.event().tid); }},
     PROC_STRING("proc.name", comm, Self,
@@ -118,6 +123,14 @@ const FieldDef kProcessFields[] = {
      [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) {
        const Process* p = c.process();
        return p && Bool(o, p->exe_from_memfd);
+     }},
+    {"proc.is_exe_writable", FieldType::kBool, FieldArgKind::kNone, true,
+     "True when the user running the process could write its executed file (mode bits against "
+     "its fsuid/fsgid, root always, never on a read-only mount). Unknown for processes older "
+     "than vigil.",
+     [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) {
+       const Process* p = c.process();
+       return p && p->exe_facts_known && Bool(o, p->exe_writable);
      }},
     {"proc.exe_ino.mtime", FieldType::kUint64, FieldArgKind::kNone, false,
      "Modification time of the executed file (ns since the epoch).", Unknown},

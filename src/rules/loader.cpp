@@ -517,6 +517,15 @@ std::unique_ptr<Rule> RuleLoader::CompileRule(PendingRule& pending, CompileCache
     compiled = CompileCondition(*condition, defs_, cache, found);
     rule.open_filter = OpenInterest(*condition, defs_);
   }
+  if (append_container_output_ && pending.output &&
+      pending.output->text.find("container.id") == std::string::npos) {
+    auto appended = std::make_shared<SourceText>(*pending.output);
+    while (!appended->text.empty() && std::isspace(static_cast<unsigned char>(appended->text.back()))) {
+      appended->text.pop_back();
+    }
+    appended->text += kContainerOutput;
+    pending.output = appended;
+  }
   output = OutputFormat::Parse(pending.output, cache.slots, found);
 
   bool failed = !compiled || !output;

@@ -31,6 +31,16 @@ class RuleLoader {
   // Compiles all that was added. Returns null when any error was found.
   std::unique_ptr<RuleSet> Build();
 
+  // Appends " container_id=%container.id container_name=%container.name
+  // image=%container.image.repository" to every rule output that does not print container.id
+  // itself, as Falco's default configuration does (append_output): the upstream files'
+  // outputs name no container. Off by default (tests compare outputs exactly); vigil's
+  // commands turn it on.
+  void AppendContainerOutput(bool on) { append_container_output_ = on; }
+  static constexpr const char* kContainerOutput =
+      " container_id=%container.id container_name=%container.name "
+      "image=%container.image.repository";
+
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
   bool has_errors() const;
 
@@ -50,6 +60,7 @@ class RuleLoader {
   std::map<std::string, std::shared_ptr<const SourceText>> macro_sources_;
   std::vector<std::unique_ptr<PendingRule>> rules_;
   std::vector<Diagnostic> diagnostics_;
+  bool append_container_output_ = false;
 };
 
 // The rules built into the vigil binary (rules/vigil_rules.yaml).

@@ -51,10 +51,15 @@ struct Need {
   Kind kind = Kind::kAlways;
   std::vector<Signal> signals;
   bool needs_success = false;
+  // The expression also requires an open for writing (a failed one can be tested for that).
+  bool needs_write = false;
 
-  static Need Never() { return Need{Kind::kNever, {}, false}; }
-  static Need Always() { return Need{Kind::kAlways, {}, false}; }
-  static Need Of(Signal s) { return Need{Kind::kSignals, {std::move(s)}, false}; }
+  static Need Never() { return Need{Kind::kNever, {}, false, false}; }
+  static Need Always() { return Need{Kind::kAlways, {}, false, false}; }
+  static Need Of(Signal s) {
+    const bool write = s.kind == Signal::Kind::kWrite;
+    return Need{Kind::kSignals, {std::move(s)}, false, write};
+  }
   int Score() const {
     if (kind == Kind::kNever) return 0;
     if (kind == Kind::kAlways) return 10;
@@ -121,10 +126,12 @@ class Analyzer {
   Need And(const Expr& e) {
     Need best = Need::Always();
     bool needs_success = false;
+    bool needs_write = false;
     std::vector<Need> needs;
     for (const auto& child : e.children) {
       Need n = Of(*child);
       needs_success = needs_success || n.needs_success;
+      needs_write = needs_write || n.needs_write;
       if (n.kind == Need::Kind::kNever) return Need::Never();
       if (n.Score() < best.Score() ||
           (n.Score() == best.Score() && n.signals.size() < best.signals.size())) {
@@ -143,26 +150,30 @@ class Analyzer {
       if (gate) best = Need::Of(Signal{Signal::Kind::kDotdotGated, "", {}, gate->signals});
     }
     best.needs_success = best.needs_success || needs_success;
+    best.needs_write = best.needs_write || needs_write;
     return best;
   }
 
-  // Any disjunct may hold: their signals together.
+  // Any disjunct may hold: their signals together. It needs success if every disjunct that
+  // can hold does ("open_read or open_directory": both say fd.num >= 0).
   Need Or(const Expr& e) {
     Need out = Need::Never();
     bool all_need_success = true;
+    bool all_need_write = true;
+    bool always = false;
     for (const auto& child : e.children) {
       Need n = Of(*child);
       if (n.kind == Need::Kind::kNever) continue;
       all_need_success = all_need_success && n.needs_success;
-      if (n.kind == Need::Kind::kAlways) {
-        out = Need::Always();
-        out.needs_success = false;
-        return out;
-      }
+      all_need_write = all_need_write && n.needs_write;
+      if (n.kind == Need::Kind::kAlways) always = true;
+      if (always) continue;
       out.kind = Need::Kind::kSignals;
       for (auto& s : n.signals) out.signals.push_back(std::move(s));
     }
+    if (always) out = Need::Always();
     out.needs_success = out.kind != Need::Kind::kNever && all_need_success;
+    out.needs_write = out.kind != Need::Kind::kNever && all_need_write;
     return out;
   }
 
@@ -229,11 +240,17 @@ class Analyzer {
     const bool equality = op == Op::kEq || op == Op::kIn || op == Op::kIntersects;
 
     if (field == "evt.type" && equality) {
+      bool open = false, only_creat = true;
       for (const auto& name : Values(e)) {
         auto t = EventTypeFromName(name);
-        if (t && IsOpenFamily(*t)) return Need::Always();
+        if (t && IsOpenFamily(*t)) {
+          open = true;
+          only_creat = only_creat && *t == EventType::kCreat;
+        }
       }
-      return Need::Never();  // this check cannot hold for an open
+      if (!open) return Need::Never();  // this check cannot hold for an open
+      // creat is always an open for writing (O_CREAT|O_WRONLY|O_TRUNC).
+      return only_creat ? Need::Of(Signal{Signal::Kind::kWrite, "", {}, {}}) : Need::Always();
     }
     if (field == "fd.name" || field == "fd.directory") {
       const bool directory = field == "fd.directory";
@@ -348,7 +365,13 @@ OpenFilter OpenInterest(const Expr& condition, const Definitions& defs) {
     // pass unless the condition requires success.
     bool by_name = s.kind == Signal::Kind::kLeaf || s.kind == Signal::Kind::kParent ||
                    s.kind == Signal::Kind::kPrefix;
-    if (by_name && !need.needs_success) f.failures = true;
+    if (by_name && !need.needs_success) {
+      if (need.needs_write) {
+        f.failed_writes = true;  // only a failed open for writing can match
+      } else {
+        f.failures = true;
+      }
+    }
   }
   return f;
 }

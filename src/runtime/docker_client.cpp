@@ -203,6 +203,18 @@ Result<ContainerInfo> ContainerInfoFromInspect(const json& inspect) {
   return info;
 }
 
+Result<std::string> DockerClient::ContainerLogPath(std::string_view id) const {
+  auto answer = GetJson("/containers/" + std::string(id) + "/json");
+  if (!answer) return Fail(answer.error());
+  const std::string driver = Text(Member(Member(*answer, "HostConfig"), "LogConfig"), "Type");
+  const std::string path = Text(*answer, "LogPath");
+  if (path.empty() || (driver != "json-file" && !driver.empty())) {
+    return Fail("container {} logs through the '{}' driver: only json-file logs can be read", id,
+                driver.empty() ? "unknown" : driver);
+  }
+  return path;
+}
+
 Result<ContainerInfo> DockerClient::InspectContainer(std::string_view id) const {
   auto answer = GetJson("/containers/" + std::string(id) + "/json");
   if (!answer) return Fail(answer.error());

@@ -32,6 +32,9 @@ class DockerClient {
   // "linkTarget"}; `mode` carries Go's os.FileMode bits. An error when the path does not exist.
   Result<nlohmann::json> StatContainerPath(std::string_view id, std::string_view path,
                                            long timeout_ms = 5000) const;
+  // The file the json-file log driver writes the container's output to (inspect's LogPath).
+  // An error when the container logs through another driver (journald, syslog, none, …).
+  Result<std::string> ContainerLogPath(std::string_view id) const;
   // Ids of the engine's containers; `all` includes stopped ones.
   Result<std::vector<std::string>> ListContainerIds(bool all) const;
   // Follows GET /events (containers only), calling `on_event` for each event object, until

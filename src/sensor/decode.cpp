@@ -179,6 +179,9 @@ Status DecodeRecord(std::span<const uint8_t> record, int64_t offset, Event& e) {
       e.exe_facts_known = true;
       e.exe_upper_layer = x.exe_flags & VIGIL_EXE_UPPER_LAYER;
       e.exe_from_memfd = x.exe_flags & VIGIL_EXE_MEMFD;
+      e.exe_writable = x.exe_flags & VIGIL_EXE_WRITABLE;
+      e.pgid_known = true;
+      e.pgid_leader = x.exe_flags & VIGIL_EXE_PGID_LEADER;
       SplitNulList(env, e.env);
       ComponentsToPath(exe, e.exe_path);
       if (x.path_flags & VIGIL_PATH_DETACHED) DetachedName(exe, e.exe_path);

@@ -1,6 +1,7 @@
 #include "sensor/sensor.h"
 
 #include <linux/types.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -8,7 +9,9 @@
 #include <cerrno>
 #include <cstdarg>
 #include <cstring>
+#include <atomic>
 #include <map>
+#include <thread>
 #include <vector>
 
 #include <bpf/bpf.h>
@@ -17,6 +20,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "sensor/decode.h"
+#include "sensor/event_queue.h"
 #include "vigil.skel.h"
 
 extern "C" {
@@ -137,6 +141,7 @@ Status LoadOpenFilter(vigil_bpf* skel, const OpenFilter& filter, bool dir_cache)
   config.dir_cache = dir_cache ? 1 : 0;
   config.writes = filter.writes;
   config.failures = filter.failures;
+  config.failed_writes = filter.failed_writes;
   config.dotdot = filter.raw_dotdot;
   auto put = [](bpf_map* map, const void* key, const void* value) {
     return bpf_map_update_elem(bpf_map__fd(map), key, value, BPF_ANY) == 0;
@@ -246,34 +251,108 @@ constexpr const char* kRecordKinds[VIGIL_EV_MAX] = {"other", "exec", "fork", "ex
 
 }  // namespace
 
+// Decoded events waiting for the polling thread when a reader thread runs: enough to ride out a
+// slow alert (metadata lookups) without holding much memory (slots keep their capacity).
+constexpr std::size_t kQueueSlots = 4096;
+// In kAuto mode, how often (in records) the polling thread checks whether it is falling behind.
+constexpr uint64_t kBehindCheckEvery = 1024;
+
 struct Sensor::Impl {
   vigil_bpf* skel = nullptr;
   ring_buffer* ring = nullptr;
   int64_t boot_to_wall = 0;
   const Handler* handler = nullptr;
   Event event;
-  uint64_t decoded = 0;
-  uint64_t decode_errors = 0;
+  std::atomic<uint64_t> decoded{0};
+  std::atomic<uint64_t> decode_errors{0};
   std::string attached;
   uint64_t ring_bytes = 0;
   bool dir_cache = false;
+  ReaderThread reader_mode = ReaderThread::kAuto;
+  // The ring's consumer and producer positions, mapped read-only: how far behind we are.
+  const unsigned long* consumer_pos = nullptr;
+  const unsigned long* producer_pos = nullptr;
+  bool behind = false;    // kAuto: the polling thread asked for a reader thread
+  bool draining = false;  // Poll(0): consume everything here, never hand over
+  int handled = 0;        // records handed to the handler by this Poll()
+  std::unique_ptr<EventQueue> queue;  // non-null while a reader thread runs
+  std::thread reader;
+  std::atomic<bool> reader_running{false};
 
   ~Impl() {
+    StopReader(nullptr);
+    if (consumer_pos) munmap(const_cast<unsigned long*>(consumer_pos), getpagesize());
+    if (producer_pos) munmap(const_cast<unsigned long*>(producer_pos), getpagesize());
     if (ring) ring_buffer__free(ring);
     if (skel) vigil_bpf__destroy(skel);
   }
 
+  double Fill() const {
+    if (!consumer_pos || !producer_pos || ring_bytes == 0) return 0;
+    unsigned long cons = __atomic_load_n(consumer_pos, __ATOMIC_ACQUIRE);
+    unsigned long prod = __atomic_load_n(producer_pos, __ATOMIC_ACQUIRE);
+    return prod > cons ? static_cast<double>(prod - cons) / static_cast<double>(ring_bytes) : 0;
+  }
+
+  Status Decode(void* data, size_t size, Event& into) {
+    auto status = DecodeRecord({static_cast<const uint8_t*>(data), size}, boot_to_wall, into);
+    if (!status) {
+      if (decode_errors++ < 10) log::Warning("sensor: undecodable record: {}", status.error().message);
+      return status;
+    }
+    ++decoded;
+    return {};
+  }
+
   static int OnRecord(void* ctx, void* data, size_t size) {
     auto* self = static_cast<Impl*>(ctx);
-    auto status = DecodeRecord({static_cast<const uint8_t*>(data), size}, self->boot_to_wall,
-                               self->event);
-    if (!status) {
-      if (self->decode_errors++ < 10) log::Warning("sensor: undecodable record: {}", status.error().message);
+    if (self->queue) {  // on the reader thread
+      Event* slot = self->queue->BeginPush();
+      if (!slot) return -ECANCELED;  // stopping: the record stays for the final drain
+      if (self->Decode(data, size, *slot)) self->queue->EndPush();
       return 0;
     }
-    ++self->decoded;
-    (*self->handler)(self->event);
+    if (self->Decode(data, size, self->event)) {
+      (*self->handler)(self->event);
+      ++self->handled;
+    }
+    if (self->reader_mode == ReaderThread::kAuto && !self->draining &&
+        self->decoded % kBehindCheckEvery == 0 && self->Fill() > 0.5) {
+      self->behind = true;
+      return -EAGAIN;  // leave the rest to the reader thread about to start
+    }
     return 0;
+  }
+
+  void StartReader() {
+    if (queue) return;
+    queue = std::make_unique<EventQueue>(kQueueSlots);
+    reader_running = true;
+    reader = std::thread([this] {
+      while (reader_running.load()) {
+        int n = ring_buffer__poll(ring, 20);
+        // The kernel skips wake-ups until 256 KiB wait: a timeout does not mean empty.
+        if (n == 0 || n == -EINTR) n = ring_buffer__consume(ring);
+        if (n == -ECANCELED) break;
+      }
+    });
+    log::Info("sensor: reader thread started: the ring buffer is drained and decoded on a second "
+              "core");
+  }
+
+  // Stops the reader thread, handing what it queued to `handler` (dropped if null).
+  int StopReader(const Handler* handler) {
+    if (!queue) return 0;
+    reader_running = false;
+    queue->Stop();
+    if (reader.joinable()) reader.join();
+    int n = 0;
+    for (Event* e; (e = queue->Front(std::chrono::milliseconds(0))) != nullptr; queue->Pop()) {
+      if (handler) (*handler)(*e);
+      ++n;
+    }
+    queue.reset();
+    return n;
   }
 };
 
@@ -417,6 +496,14 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
   }
   impl->ring = ring_buffer__new(bpf_map__fd(skel->maps.events), &Impl::OnRecord, impl.get(), nullptr);
   if (!impl->ring) return Fail("open ring buffer: {}", ErrnoText(errno));
+  const long page = getpagesize();
+  const int ring_fd = bpf_map__fd(skel->maps.events);
+  void* cons = mmap(nullptr, page, PROT_READ, MAP_SHARED, ring_fd, 0);
+  void* prod = mmap(nullptr, page, PROT_READ, MAP_SHARED, ring_fd, page);
+  if (cons != MAP_FAILED) impl->consumer_pos = static_cast<const unsigned long*>(cons);
+  if (prod != MAP_FAILED) impl->producer_pos = static_cast<const unsigned long*>(prod);
+  impl->reader_mode = options.reader_thread;
+  if (impl->reader_mode == ReaderThread::kOn) impl->StartReader();
   impl->boot_to_wall = BootToWallOffsetNs();
   impl->attached = "sched_process_exec sched_process_fork sched_process_exit";
   if (!opens_attached.empty()) {
@@ -428,7 +515,26 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
 }
 
 Result<int> Sensor::Poll(int timeout_ms, const Handler& handler) {
+  int handed = 0;
+  if (impl_->queue) {
+    if (timeout_ms == 0) {
+      handed = impl_->StopReader(&handler);  // a drain: the rest is consumed below
+    } else {
+      // Hand over what the reader thread decoded, a bounded batch so the caller ticks.
+      constexpr int kBatch = 8192;
+      auto wait = std::chrono::milliseconds(timeout_ms);
+      for (Event* e; handed < kBatch && (e = impl_->queue->Front(wait)) != nullptr;
+           impl_->queue->Pop()) {
+        handler(*e);
+        ++handed;
+        wait = std::chrono::milliseconds(0);
+      }
+      return handed;
+    }
+  }
   impl_->handler = &handler;
+  impl_->handled = 0;
+  impl_->draining = timeout_ms == 0;
   int n = ring_buffer__poll(impl_->ring, timeout_ms);
   if (n == 0 || n == -EINTR) {
     // The kernel skips wake-ups until 256 KiB wait (see bpf/vigil_core.bpf.h), so a timeout
@@ -436,8 +542,14 @@ Result<int> Sensor::Poll(int timeout_ms, const Handler& handler) {
     n = ring_buffer__consume(impl_->ring);
   }
   impl_->handler = nullptr;
+  handed += impl_->handled;
+  if (impl_->behind) {
+    impl_->behind = false;
+    impl_->StartReader();  // it takes over the ring from the next record
+    return handed;
+  }
   if (n < 0 && n != -EINTR) return Fail("poll ring buffer: {}", ErrnoText(-n));
-  return n < 0 ? 0 : n;
+  return handed;
 }
 
 SensorStats Sensor::Stats() const {
@@ -454,6 +566,7 @@ SensorStats Sensor::Stats() const {
   stats.decoded = impl_->decoded;
   stats.decode_errors = impl_->decode_errors;
   stats.ring_buffer_bytes = impl_->ring_bytes;
+  stats.reader_thread = impl_->queue != nullptr;
   return stats;
 }
 

@@ -1,7 +1,9 @@
 // The eBPF sensor: loads bpf/vigil.bpf.c through its skeleton, attaches what is needed, and
 // turns ring-buffer records into Events. The only code in vigil that includes libbpf.
 //
-// Not thread-safe: one thread opens, polls and closes it.
+// Not thread-safe: one thread opens, polls and closes it. Records may be drained and decoded on
+// a reader thread of the sensor's own (see ReaderThread); handlers still run on the polling
+// thread, in the ring's order.
 #pragma once
 
 #include <array>
@@ -19,6 +21,11 @@
 
 namespace vigil::sensor {
 
+// Whether a thread of the sensor's own drains and decodes the ring buffer while the polling
+// thread evaluates: two cores instead of one. kAuto starts it when the polling thread falls
+// behind (the ring more than half full while it drains).
+enum class ReaderThread { kAuto, kOff, kOn };
+
 struct SensorOptions {
   // Attach the open family (open, openat, openat2, creat). Process lifecycle (exec, fork,
   // exit) is always attached: the process table needs it.
@@ -28,6 +35,7 @@ struct SensorOptions {
   // Which opens leave the kernel (derived from the rules; everything by default).
   OpenFilter open_filter = OpenFilter::PassAll();
   std::size_t ring_buffer_bytes = 16u << 20;
+  ReaderThread reader_thread = ReaderThread::kAuto;
 };
 
 struct SensorStats {
@@ -37,6 +45,7 @@ struct SensorStats {
   uint64_t decoded = 0;
   uint64_t decode_errors = 0;
   uint64_t ring_buffer_bytes = 0;
+  bool reader_thread = false;  // a reader thread drains the ring (see ReaderThread)
   std::vector<uint64_t> kernel_dropped_per_cpu;
   // Lost records by kind: "exec", "fork", "exit", "open", "syscall".
   std::vector<std::pair<std::string, uint64_t>> kernel_dropped_by_kind;
@@ -54,6 +63,7 @@ class Sensor {
 
   // Waits up to `timeout_ms` for records and hands each, decoded, to `handler` (on this
   // thread; the Event is reused for the next record). Returns the number of records.
+  // Poll(0) drains: it stops the reader thread, if one runs, and consumes what is left here.
   Result<int> Poll(int timeout_ms, const Handler& handler);
   SensorStats Stats() const;
   // Which programs are attached, for the "ready" line: "exec fork exit open openat …".

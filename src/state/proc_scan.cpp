@@ -73,6 +73,10 @@ bool ReadProcess(const std::string& proc_root, uint32_t pid, Event& e) {
   auto fields = Split(std::string_view(stat).substr(close + 2), ' ');
   if (fields.size() < 20) return false;
   e.ppid = static_cast<uint32_t>(ParseUint(fields[1]).value_or(0));
+  if (auto pgrp = ParseUint(fields[2])) {  // in our namespace, as the pid is
+    e.pgid_known = true;
+    e.pgid_leader = *pgrp == pid;
+  }
   e.tty = static_cast<uint32_t>(ParseInt(fields[4]).value_or(0));
   // starttime (field 22) is in clock ticks since boot.
   uint64_t start_ticks = ParseUint(fields[19]).value_or(0);

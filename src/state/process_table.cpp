@@ -1,6 +1,9 @@
 #include "state/process_table.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
+
+#include <algorithm>
 
 #include "common/paths.h"
 #include "common/strings.h"
@@ -73,6 +76,9 @@ void ProcessTable::ApplyImage(Process& p, const Event& event) {
   p.exe_facts_known = event.exe_facts_known;
   p.exe_upper_layer = event.exe_upper_layer;
   p.exe_from_memfd = event.exe_from_memfd;
+  p.exe_writable = event.exe_writable;
+  p.pgid_known = event.pgid_known;
+  p.pgid_leader = event.pgid_leader;
   p.env_block.clear();
   for (const auto& v : event.env) {
     p.env_block += v;
@@ -103,6 +109,7 @@ const Process* ProcessTable::Apply(Event& event) {
     child.exit_ns = 0;
     child.exec_ns = event.ts_ns;
     child.start_ns = event.ts_ns;
+    child.pgid_leader = false;  // a child starts in its parent's process group
     processes_[event.pid] = std::move(child);
   }
   Process& p = Upsert(event);
@@ -134,7 +141,41 @@ const Process* ProcessTable::Apply(Event& event) {
   return &p;
 }
 
-void ProcessTable::ApplySyscall(Process& p, const Event& event) {
+// As Falco: a datagram socket's name is its last peer; a send or receive naming another peer
+// (or the first one) changes it. connect fixes the peer; a new socket on a reused number
+// starts with none.
+void ProcessTable::TrackDatagramPeer(Process& p, Event& event) {
+  using Kind = Event::FdInfo::Kind;
+  const Event::FdInfo& fd = event.fd_info;
+  if (fd.kind != Kind::kIpv4 && fd.kind != Kind::kIpv6) return;
+  auto slot = std::find_if(p.datagram_peers.begin(), p.datagram_peers.end(),
+                           [&](const Process::DatagramPeer& d) { return d.fd == fd.fd; });
+  const EventType t = event.type;
+  if (t == EventType::kSocket) {
+    if (slot != p.datagram_peers.end()) p.datagram_peers.erase(slot);
+    return;
+  }
+  const bool transfer = t == EventType::kSendto || t == EventType::kSendmsg ||
+                        t == EventType::kRecvfrom || t == EventType::kRecvmsg;
+  if (fd.sock_type != SOCK_DGRAM || event.ret < 0 || fd.remote_port == 0 ||
+      (!transfer && t != EventType::kConnect)) {
+    return;
+  }
+  if (slot == p.datagram_peers.end()) {
+    if (p.datagram_peers.size() >= 64) p.datagram_peers.erase(p.datagram_peers.begin());
+    p.datagram_peers.push_back({fd.fd, {}, 0});
+    slot = p.datagram_peers.end() - 1;
+    event.fd_name_changed = transfer;
+  } else {
+    event.fd_name_changed =
+        transfer && (slot->addr != fd.remote_addr || slot->port != fd.remote_port);
+  }
+  slot->addr = fd.remote_addr;
+  slot->port = fd.remote_port;
+}
+
+void ProcessTable::ApplySyscall(Process& p, Event& event) {
+  TrackDatagramPeer(p, event);
   // Identity syscalls change capabilities; the record carries them as they are after the call.
   if (event.caps_known) {
     p.caps_known = true;

@@ -5,6 +5,7 @@
 // Single-threaded: owned and used by the event loop only.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -35,6 +36,9 @@ struct Process {
   bool exe_facts_known = false;
   bool exe_upper_layer = false;
   bool exe_from_memfd = false;
+  bool exe_writable = false;  // (exe_facts_known)
+  bool pgid_known = false;
+  bool pgid_leader = false;   // as of the last exec (setpgid/setsid later are not traced)
   // NAME=value entries, each NUL-terminated: one allocation per process, not one per variable
   // (a burst of 2,000 processes cost 11 MB with a vector and a joined copy).
   std::string env_block;
@@ -44,6 +48,14 @@ struct Process {
   uint64_t exec_ns = 0;      // when the current image started
   bool exited = false;
   uint64_t exit_ns = 0;
+  // The last peer of each unconnected datagram socket (fd.name_changed): the remote address
+  // and port by descriptor. Few per process; dropped with the process.
+  struct DatagramPeer {
+    int64_t fd = -1;
+    std::array<uint8_t, 16> addr{};
+    uint16_t port = 0;
+  };
+  std::vector<DatagramPeer> datagram_peers;
 };
 
 class ProcessTable {
@@ -84,7 +96,8 @@ class ProcessTable {
   Process& Upsert(const Event& event);
   void ApplyImage(Process& p, const Event& event);
   void AssignContainer(Process& p, const Event& event);
-  void ApplySyscall(Process& p, const Event& event);
+  void ApplySyscall(Process& p, Event& event);
+  static void TrackDatagramPeer(Process& p, Event& event);
 
   std::unordered_map<uint32_t, Process> processes_;
   // cgroup id -> container id, learned from events that carried a cgroup path.

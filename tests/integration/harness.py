@@ -4,6 +4,7 @@ The tests build their own image from Debian's busybox-static (no registry is rea
 start `vigil` as a subprocess, drive real containers and read the alerts it prints.
 """
 import argparse
+import atexit
 import json
 import os
 import shutil
@@ -86,12 +87,25 @@ def docker_run(*command, user=None, extra=()):
             return f.read().strip()[:12]
 
 
+_AGENTS = []
+
+
+@atexit.register
+def _stop_leftover_agents():
+    """An agent a failed test did not stop would keep its probes attached for the next test."""
+    for agent in _AGENTS:
+        if agent.proc.poll() is None:
+            agent.proc.kill()
+            agent.proc.wait()
+
+
 class Agent:
     """`vigil run` (or capture) as a subprocess; collects stdout lines as they come."""
 
     def __init__(self, *args):
         self.proc = subprocess.Popen([VIGIL] + list(args), stdout=subprocess.PIPE,
                                      stderr=subprocess.PIPE, text=True)
+        _AGENTS.append(self)
         self.lines = []
         self.stderr = []
         self._ready = threading.Event()

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <set>
 
@@ -182,6 +184,35 @@ TEST(AuditDocsTest, AuditMdListsEveryCheckAsTheRegistryDescribesIt) {
   EXPECT_NE(doc.str().find(RenderCheckMarkdown()), std::string::npos)
       << "docs/AUDIT.md is stale: replace its check table with `vigil audit --list-checks "
          "--markdown`";
+}
+
+}  // namespace
+}  // namespace vigil::audit
+
+namespace vigil::audit {
+namespace {
+
+// Golden files: the whole JSON and SARIF documents for the sample report. A change to either
+// shape shows here as a diff; regenerate with VIGIL_UPDATE_GOLDEN=1 when it is intended.
+void ExpectGolden(const json& actual, const std::string& name) {
+  const std::string path = std::string(VIGIL_TEST_DATA) + "/audit/" + name;
+  const std::string text = actual.dump(2) + "\n";
+  if (std::getenv("VIGIL_UPDATE_GOLDEN")) {
+    std::ofstream(path) << text;
+    return;
+  }
+  std::ifstream in(path);
+  ASSERT_TRUE(in) << path << " missing: run the unit tests once with VIGIL_UPDATE_GOLDEN=1";
+  std::string expected((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text, expected) << "regenerate with VIGIL_UPDATE_GOLDEN=1 if the change is intended";
+}
+
+TEST(AuditGoldenTest, JsonReport) {
+  ExpectGolden(ReportJson(SampleReport(), "policy.yaml"), "report.golden.json");
+}
+
+TEST(AuditGoldenTest, SarifReport) {
+  ExpectGolden(ReportSarif(SampleReport(), "0.1.0"), "report.golden.sarif");
 }
 
 }  // namespace

@@ -322,6 +322,8 @@ TEST(Config, TheExampleFileHasEveryKeyWithItsDefault) {
   EXPECT_EQ(c.audit_enabled, defaults.audit_enabled);
   EXPECT_EQ(c.audit_policy, defaults.audit_policy);
   EXPECT_EQ(c.webserver, defaults.webserver);
+  EXPECT_EQ(c.reader_thread, defaults.reader_thread);
+  EXPECT_EQ(c.logs_enabled, defaults.logs_enabled);
 
   std::ifstream in(path);
   std::stringstream text;

@@ -87,6 +87,7 @@ TEST_F(CaptureTest, RoundTripsEventsContainersAndUsers) {
   exec.vpid = 1;
   exec.cap_effective = 0xa80425fb;
   exec.caps_known = exec.exe_facts_known = exec.exe_upper_layer = true;
+  exec.exe_writable = exec.pgid_known = exec.pgid_leader = true;
   exec.env = {"PATH=/bin", "X=1"};
   ContainerInfo container;
   container.id = "e8904b80c959";
@@ -129,6 +130,7 @@ TEST_F(CaptureTest, RoundTripsEventsContainersAndUsers) {
   EXPECT_EQ(e3.cap_effective, 0xa80425fbu);
   EXPECT_TRUE(e3.caps_known && e3.exe_facts_known && e3.exe_upper_layer);
   EXPECT_FALSE(e3.exe_from_memfd);
+  EXPECT_TRUE(e3.exe_writable && e3.pgid_known && e3.pgid_leader);
   EXPECT_EQ(e3.env, exec.env);
   auto r4 = (*reader)->Next();
   ASSERT_TRUE(r4 && *r4);

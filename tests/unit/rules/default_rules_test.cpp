@@ -193,3 +193,34 @@ TEST(DefaultRulesTest, HostProcessesSayHost) {
 
 }  // namespace
 }  // namespace vigil::rules
+
+namespace vigil::rules {
+namespace {
+
+// As Falco's default append_output: every alert names its container, also for rules (like the
+// upstream files') whose output does not; a rule that prints container.id itself is left alone.
+TEST(ContainerOutputTest, AppendedWhereTheRuleNamesNoContainer) {
+  RuleLoader loader;
+  loader.AppendContainerOutput(true);
+  loader.AddText("t.yaml", R"(
+- rule: plain
+  desc: d
+  condition: evt.type = openat and fd.name = /etc/shadow
+  output: "read %fd.name  "
+  priority: WARNING
+- rule: own
+  desc: d
+  condition: evt.type = openat and fd.name = /etc/shadow
+  output: "read %fd.name in %container.id"
+  priority: WARNING
+)");
+  auto set = loader.Build();
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->rules()[0]->output_text,
+            "read %fd.name container_id=%container.id container_name=%container.name "
+            "image=%container.image.repository");
+  EXPECT_EQ(set->rules()[1]->output_text, "read %fd.name in %container.id");
+}
+
+}  // namespace
+}  // namespace vigil::rules

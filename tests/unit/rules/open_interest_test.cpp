@@ -55,6 +55,26 @@ TEST(OpenInterestTest, TheCheapestNecessarySignalOfAConjunctionWins) {
   EXPECT_TRUE(f.prefixes.empty());
 }
 
+// A name cannot be checked on a failed open (no file): failures pass, unless every branch
+// needs success, or the rule needs a write (a failed open's flags are known).
+TEST(OpenInterestTest, FailedOpensPassOnlyWhenARuleCanMatchThem) {
+  auto f = FilterOf("(evt.type = openat and fd.num >= 0 and fd.typechar = 'f') or "
+                    "(evt.type = openat and fd.num >= 0 and fd.typechar = 'd')",
+                    "");
+  EXPECT_FALSE(f.failures);
+  f = FilterOf("((evt.type = openat and fd.num >= 0) or (evt.type = open and fd.num >= 0)) "
+               "and fd.name startswith /root/.ssh/");
+  EXPECT_FALSE(f.failures);
+  EXPECT_FALSE(f.failed_writes);
+  f = FilterOf("(evt.type = creat or (evt.type = openat and evt.arg.flags contains O_CREAT)) "
+               "and fd.directory = /dev");
+  EXPECT_FALSE(f.failures);
+  EXPECT_TRUE(f.failed_writes);
+  EXPECT_EQ(f.parents, (std::set<std::string>{"dev"}));
+  f = FilterOf("evt.type = openat and fd.directory = /dev");
+  EXPECT_TRUE(f.failures);
+}
+
 TEST(OpenInterestTest, TraversalScansAreGatedByWhereTheFileIs) {
   auto f = FilterOf("evt.type = openat and fd.nameraw glob '*../*../*' and "
                     "(fd.name startswith /etc/ or fd.name glob '/home/*/.ssh/*' or "

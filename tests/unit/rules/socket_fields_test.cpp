@@ -128,6 +128,24 @@ TEST(SocketFieldsTest, Ipv6AndUdp) {
             "10.0.0.2:40000->8.8.8.8:53 false");
 }
 
+// Falco's `outbound` macro counts an unconnected UDP send as outbound when the socket's name
+// changed: the first datagram to a peer and each new peer, not every datagram.
+TEST(SocketFieldsTest, DatagramPeerChangesAreNameChanges) {
+  RulesHarness h;
+  ASSERT_TRUE(h.Load(Rule("evt.type = sendto and fd.l4proto = udp and fd.connected = false "
+                          "and fd.name_changed = true",
+                          "new peer %fd.sip:%fd.sport")));
+  h.Spawn(200, "curl", {"curl"});
+  auto udp = Ipv4("0.0.0.0", 40000, "169.254.169.254", 80, 4, /*protocol=*/17);
+  udp.peer_from_call = true;
+  EXPECT_EQ(h.FdCall(200, EventType::kSendto, udp, 32).size(), 1u);
+  EXPECT_TRUE(h.FdCall(200, EventType::kSendto, udp, 32).empty());
+  inet_pton(AF_INET, "8.8.8.8", udp.remote_addr.data());
+  auto second = h.FdCall(200, EventType::kSendto, udp, 32);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].output, "new peer 8.8.8.8:80");
+}
+
 TEST(SocketFieldsTest, UnixSocketsAreNamedByPath) {
   Event::FdInfo unix_fd;
   unix_fd.kind = Kind::kUnix;

@@ -105,7 +105,7 @@ TEST(DecodeTest, Exec) {
   x.tty = 34816;
   x.vpid = 1;
   x.cap_effective = (1ull << 21) | 1;  // CAP_SYS_ADMIN, CAP_CHOWN
-  x.exe_flags = VIGIL_EXE_UPPER_LAYER;
+  x.exe_flags = VIGIL_EXE_UPPER_LAYER | VIGIL_EXE_WRITABLE | VIGIL_EXE_PGID_LEADER;
   std::string env("PATH=/bin\0HOME=/root\0", 21);
   x.env_len = static_cast<uint16_t>(env.size());
   auto bytes = Record(x, exe + args + cwd + cgroup + filename + env);
@@ -124,6 +124,9 @@ TEST(DecodeTest, Exec) {
   EXPECT_TRUE(e.exe_facts_known);
   EXPECT_TRUE(e.exe_upper_layer);
   EXPECT_FALSE(e.exe_from_memfd);
+  EXPECT_TRUE(e.exe_writable);
+  EXPECT_TRUE(e.pgid_known);
+  EXPECT_TRUE(e.pgid_leader);
   EXPECT_EQ(e.env, (std::vector<std::string>{"PATH=/bin", "HOME=/root"}));
 }
 

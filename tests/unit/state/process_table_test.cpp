@@ -1,6 +1,7 @@
 #include "state/process_table.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 
 #include <gtest/gtest.h>
 
@@ -83,6 +84,43 @@ TEST(ProcessTableTest, VanishedProcessesAreReapedThenSwept) {
   EXPECT_EQ(table.Sweep(100 + ProcessTable::kExitedRetentionNs + 1), 1u);
   EXPECT_EQ(table.Find(11), nullptr);
   ASSERT_NE(table.Find(10), nullptr);
+}
+
+// fd.name_changed as Falco: a datagram socket's first peer and each new one change its name.
+TEST(ProcessTableTest, DatagramPeersChangeTheSocketName) {
+  ProcessTable table;
+  Event exec = Exec(10, 1, "dig", {"dig"});
+  table.Apply(exec);
+  auto call = [&](EventType type, int64_t fd, uint8_t last_octet, uint16_t port,
+                  uint8_t sock_type = SOCK_DGRAM) {
+    Event e;
+    e.type = type;
+    e.pid = e.tid = 10;
+    e.ppid = 1;
+    e.cgroup_id = exec.cgroup_id;
+    e.ret = type == EventType::kSocket ? fd : 32;
+    e.fd_info.kind = Event::FdInfo::Kind::kIpv4;
+    e.fd_info.sock_type = sock_type;
+    e.fd_info.fd = fd;
+    if (port) {
+      e.fd_info.remote_addr = {10, 0, 0, last_octet};
+      e.fd_info.remote_port = port;
+      e.fd_info.peer_from_call = true;
+    }
+    table.Apply(e);
+    return e.fd_name_changed;
+  };
+  EXPECT_FALSE(call(EventType::kSocket, 5, 0, 0));
+  EXPECT_TRUE(call(EventType::kSendto, 5, 1, 53));    // the first peer
+  EXPECT_FALSE(call(EventType::kSendto, 5, 1, 53));   // the same one
+  EXPECT_TRUE(call(EventType::kSendmsg, 5, 2, 53));   // another address
+  EXPECT_TRUE(call(EventType::kSendto, 5, 2, 5353));  // another port
+  EXPECT_TRUE(call(EventType::kSendto, 6, 2, 5353));  // another socket: its own first peer
+  EXPECT_FALSE(call(EventType::kSocket, 5, 0, 0));    // the number reused: no peer yet
+  EXPECT_TRUE(call(EventType::kSendto, 5, 2, 5353));
+  EXPECT_FALSE(call(EventType::kConnect, 7, 3, 53));  // connect names it, changes nothing
+  EXPECT_FALSE(call(EventType::kSendto, 7, 3, 53));
+  EXPECT_FALSE(call(EventType::kSendto, 8, 4, 443, SOCK_STREAM));  // TCP: never
 }
 
 TEST(ProcessTableTest, AncestryThroughForkAndExec) {
