@@ -58,6 +58,10 @@ TEST(RunFlags, FlagsOverrideTheFileAndSetOverridesFlags) {
   EXPECT_EQ(c->priority, "warning");
   EXPECT_DOUBLE_EQ(c->duration_s, 2.5);
   EXPECT_EQ(c->docker_socket, "/x.sock");
+  c = Parse("--reader-thread on");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->reader_thread, "on");
+  EXPECT_TRUE(c->logs_enabled);
   c = Parse("--min-priority loud");
   ASSERT_FALSE(c);
   EXPECT_THAT(c.error().message, HasSubstr("--min-priority loud: error: 'priority' must be"));
