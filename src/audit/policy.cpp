@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/yaml_documents.h"
 #include "audit/check.h"
 #include "common/strings.h"
 
@@ -240,6 +241,13 @@ void PolicyParser::OneExemption(const YAML::Node& node) {
 Result<Policy> PolicyParser::Parse(std::string_view text) {
   policy_.source = file_;
   YAML::Node root;
+  if (auto second = SecondYamlDocument(std::string(text))) {  // Load would drop it
+    YAML::Mark mark = YAML::Mark::null_mark();
+    mark.line = second->line;
+    mark.column = second->column;
+    Error(mark, "a second YAML document: a policy is one map (is this line's indentation right?)");
+    return Fail("{}", Join(errors_, "\n"));
+  }
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& e) {

@@ -13,50 +13,11 @@
 #include <sstream>
 
 #include "common/strings.h"
+#include "common/yaml_documents.h"
 #include "config/keys.h"
 
 namespace vigil::config {
 namespace {
-
-// Notes where the first event of a document is, building nothing.
-class FirstMark final : public YAML::EventHandler {
- public:
-  std::optional<YAML::Mark> mark;
-  void OnDocumentStart(const YAML::Mark& m) override { Note(m); }
-  void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { Note(m); }
-  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { Note(m); }
-  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
-                const std::string&) override {
-    Note(m);
-  }
-  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {
-    Note(m);
-  }
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {
-    Note(m);
-  }
-  void OnMapEnd() override {}
-
- private:
-  void Note(const YAML::Mark& m) {
-    if (!mark) mark = m;
-  }
-};
-
-// Where a second YAML document starts, if there is one. Parses events only: yaml-cpp 0.7's
-// LoadAll never returns on some inputs (an anchor on an empty document: found by fuzzing).
-std::optional<YAML::Mark> SecondDocument(const std::string& text) {
-  std::istringstream in(text);
-  YAML::Parser parser(in);
-  FirstMark first, second;
-  if (!parser.HandleNextDocument(first)) return std::nullopt;
-  if (!parser.HandleNextDocument(second)) return std::nullopt;
-  return second.mark.value_or(YAML::Mark::null_mark());
-}
 
 // Where a key got its value: a position in the file, or a setting's origin ("--set k=v").
 struct Where {
@@ -176,8 +137,11 @@ void Reader::File(std::string_view text) {
   try {
     // YAML::Load silently drops what a wrong indentation turns into a second document ("- a"
     // then "b: c" at column 0).
-    if (auto second = SecondDocument(std::string(text))) {
-      Error(Where{*second, {}},
+    if (auto second = SecondYamlDocument(std::string(text))) {
+      YAML::Mark mark = YAML::Mark::null_mark();
+      mark.line = second->line;
+      mark.column = second->column;
+      Error(Where{mark, {}},
             "a second YAML document: a config file is one map (is this line's indentation "
             "right?)");
       return;

@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/yaml_documents.h"
+
 namespace vigil::embedded {
 extern const char logscan_signatures_yaml[];
 extern const std::size_t logscan_signatures_yaml_size;
@@ -126,6 +128,10 @@ SignatureSet::~SignatureSet() = default;
 Result<SignatureSet> SignatureSet::Load(std::string_view yaml_text, std::string_view source) {
   SignatureSet out;
   YAML::Node root;
+  if (auto second = SecondYamlDocument(std::string(yaml_text))) {  // Load would drop it
+    return Fail("{}:{}:{}: a second YAML document: a signature file is one map", source,
+                second->line + 1, second->column + 1);
+  }
   try {
     root = YAML::Load(std::string(yaml_text));
     if (!root.IsMap() || !root["classes"].IsSequence() || !root["signatures"].IsSequence()) {

@@ -10,6 +10,7 @@
 #include <fmt/core.h>
 #include <yaml-cpp/yaml.h>
 
+#include "common/yaml_documents.h"
 #include "common/result.h"
 #include "common/strings.h"
 #include "rules/open_interest.h"
@@ -180,6 +181,14 @@ void RuleLoader::AddFile(const std::string& path) {
 
 void RuleLoader::AddText(const std::string& name, const std::string& content) {
   auto file = SplitLines(name, content);
+  // YAML::Load reads the first document and drops the rest: say so rather than lose rules.
+  if (auto second = SecondYamlDocument(content)) {
+    diagnostics_.push_back(MakeFileDiagnostic(
+        Diagnostic::Severity::kError, file, second->line, second->column,
+        "a second YAML document: vigil reads one per rules file (is this line's indentation "
+        "right? split documents into files)"));
+    return;
+  }
   YAML::Node root;
   try {
     root = YAML::Load(content);

@@ -190,5 +190,12 @@ TEST(AuditPolicyTest, NormalizesCapabilities) {
   EXPECT_EQ(NormalizeCapability("cap_net_raw"), "NET_RAW");
 }
 
+TEST(AuditPolicyTest, ASecondYamlDocumentIsAnError) {
+  auto policy = ParsePolicy("require_digest: true\n---\nallow_root: false\n", "two.yaml");
+  ASSERT_FALSE(policy);
+  EXPECT_NE(policy.error().message.find("a second YAML document"), std::string::npos)
+      << policy.error().message;
+}
+
 }  // namespace
 }  // namespace vigil::audit

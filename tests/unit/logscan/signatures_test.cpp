@@ -69,7 +69,9 @@ TEST(LogscanSignaturesTest, HostileFilesAreRejected) {
       std::string(5000, '['),
       "classes: 5\nsignatures: x",
       "classes:\n  - [1, 2]\nsignatures: []\n",
-      "classes:\n  - {name: [1], rule: r, priority: Warning}\nsignatures: []"};
+      "classes:\n  - {name: [1], rule: r, priority: Warning}\nsignatures: []",
+      // A second document (a "---" or a wrong indentation) is not silently dropped.
+      "classes: []\nsignatures: []\n---\nclasses: []\n"};
   for (const std::string& yaml : hostile) EXPECT_FALSE(SignatureSet::Load(yaml, "h.yaml"));
 }
 

@@ -91,6 +91,20 @@ TEST(LanguageTest, IpOperandsAreParsedAndChecked) {
   EXPECT_FALSE(h.Load(Rule("r", "fd.snet = 10.0.0.0/33"), false));
 }
 
+// yaml-cpp's Load reads one document and drops the rest: text a wrong indentation or a "---"
+// puts in a second document is an error at its line, never silently ignored.
+TEST(LanguageTest, ASecondYamlDocumentIsAnErrorNotIgnored) {
+  for (const char* tail : {"garbage: [\n", "---\n- rule: hidden\n  desc: d\n"}) {
+    RulesHarness h;
+    std::string text = Rule("r", "evt.type = execve") + tail;
+    EXPECT_FALSE(h.Load(text, /*expect_ok=*/false)) << tail;
+    std::string all = AllDiagnostics(h);
+    EXPECT_THAT(all, HasSubstr("a second YAML document")) << all;
+    // At the second document, or where its malformed text ends (line 6 or 7, 1-based).
+    EXPECT_THAT(all, testing::ContainsRegex("test\\.yaml:[67]:")) << all;
+  }
+}
+
 TEST(LanguageTest, UnknownEventTypeIsAnError) {
   RulesHarness h;
   EXPECT_FALSE(h.Load(Rule("r", "evt.type in (open, opne)"), false));
