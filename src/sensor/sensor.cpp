@@ -566,7 +566,6 @@ SensorStats Sensor::Stats() const {
   stats.decoded = impl_->decoded;
   stats.decode_errors = impl_->decode_errors;
   stats.ring_buffer_bytes = impl_->ring_bytes;
-  stats.reader_thread = impl_->queue != nullptr;
   return stats;
 }
 

@@ -45,7 +45,6 @@ struct SensorStats {
   uint64_t decoded = 0;
   uint64_t decode_errors = 0;
   uint64_t ring_buffer_bytes = 0;
-  bool reader_thread = false;  // a reader thread drains the ring (see ReaderThread)
   std::vector<uint64_t> kernel_dropped_per_cpu;
   // Lost records by kind: "exec", "fork", "exit", "open", "syscall".
   std::vector<std::pair<std::string, uint64_t>> kernel_dropped_by_kind;
