@@ -31,6 +31,9 @@ class ProfileStore {
   // Opens the database at `path`, creating it (and its schema) when missing. Errors say
   // which file and why (not a vigil store, newer schema, unreadable).
   static Result<std::unique_ptr<ProfileStore>> Open(const std::string& path);
+  // Opens an existing store only: an error (naming the file) when it is missing, instead of
+  // creating an empty one. For commands that only read (`vigil baseline list`).
+  static Result<std::unique_ptr<ProfileStore>> OpenExisting(const std::string& path);
   virtual ~ProfileStore() = default;
 
   virtual Result<std::vector<ProfileSummary>> List() = 0;
