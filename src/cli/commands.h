@@ -73,6 +73,17 @@ struct LogscanOptions {
   std::string docker_socket = "/var/run/docker.sock";
 };
 
+// `vigil baseline list|show|export|import|reset|seccomp` (docs/BASELINE.md).
+struct BaselineOptions {
+  std::string action;           // the subcommand given: list, show, export, import, reset, seccomp
+  std::string store;            // --store DB
+  std::string image;            // IMAGE: a key, repository:tag, repository@digest, sha256:prefix
+  std::string file;             // import: the document, "-" for stdin
+  std::string format = "yaml";  // export: yaml or json
+  std::string output;           // export, seccomp: -o FILE; empty: stdout
+  bool json = false;            // list --json
+};
+
 int RunAgent(const AgentOptions& options);
 // Declares `vigil audit` and its options (bound to `options`) on `app`.
 CLI::App* AddAuditCommand(CLI::App& app, AuditOptions& options);
@@ -86,6 +97,9 @@ Result<std::unique_ptr<audit::AuditWatcher>> StartAuditWatcher(const AgentOption
 // Declares `vigil logscan` and its options (bound to `options`) on `app`.
 CLI::App* AddLogscanCommand(CLI::App& app, LogscanOptions& options);
 int Logscan(const LogscanOptions& options);
+// Declares `vigil baseline` and its subcommands (bound to `options`) on `app`.
+CLI::App* AddBaselineCommand(CLI::App& app, BaselineOptions& options);
+int Baseline(const BaselineOptions& options);
 // `vigil run --logs`: declared on `run`, bound to `options`.
 void AddRunLogscanOptions(CLI::App& run, AgentOptions& options);
 // The started watcher for `vigil run --logs`; null when not asked for (or capturing).

@@ -80,6 +80,9 @@ int main(int argc, char** argv) {
   LogscanOptions logscan;
   CLI::App* logscan_cmd = AddLogscanCommand(app, logscan);
 
+  BaselineOptions baseline;
+  CLI::App* baseline_cmd = AddBaselineCommand(app, baseline);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -103,6 +106,7 @@ int main(int argc, char** argv) {
   if (*capture_cmd) return RunAgent(capture);
   if (*audit_cmd) return Audit(audit);
   if (*logscan_cmd) return Logscan(logscan);
+  if (*baseline_cmd) return Baseline(baseline);
   if (*replay_cmd) return Replay(replay_file, replay_rules, replay_output, replay_min_priority);
   if (*validate_cmd) return RulesValidate(validate_files);
   if (*list_cmd) return RulesList(list_files, list_json);
