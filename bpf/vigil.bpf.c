@@ -6,6 +6,28 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/* ---------------------------------------------------------------- baseline state
+ * With baselines on (vigil_baseline, set before load), the tasks of exec sessions (`docker
+ * exec`, health checks: a process entering a container's pid namespace from outside, other
+ * than its init) carry a mark, inherited by what they fork: their syscalls are not the
+ * image's own. */
+const volatile __u32 vigil_baseline = 0;
+
+struct {
+  __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __type(key, int);
+  __type(value, __u8);
+} exec_sessions SEC(".maps");
+
+static __always_inline void vigil_mark_exec_session(struct task_struct *task, __u32 vpid) {
+  unsigned int level = BPF_CORE_READ(task, thread_pid, level);
+  if (level == 0 || vpid == 1) return;
+  if (BPF_CORE_READ(task, real_parent, thread_pid, level) >= level) return;
+  __u8 *mark = bpf_task_storage_get(&exec_sessions, task, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+  if (mark) *mark = 1;
+}
+
 /* ---------------------------------------------------------------- process lifecycle */
 
 #define VIGIL_OVERLAYFS_MAGIC 0x794c7630
@@ -71,6 +93,7 @@ int BPF_PROG(vigil_exec, struct task_struct *task, pid_t old_pid, struct linux_b
   bpf_probe_read_kernel(&ev->cap_effective, sizeof(ev->cap_effective), &cred->cap_effective);
   bpf_probe_read_kernel(&ev->cap_permitted, sizeof(ev->cap_permitted), &cred->cap_permitted);
   ev->vpid = vigil_vpid(task);
+  if (vigil_baseline) vigil_mark_exec_session(task, ev->vpid);
   struct file *exe_file = BPF_CORE_READ(bprm, file);
   ev->exe_flags = vigil_exe_flags(exe_file);
   if (exe_file && vigil_exe_writable(exe_file, cred)) ev->exe_flags |= VIGIL_EXE_WRITABLE;
@@ -140,6 +163,11 @@ int BPF_PROG(vigil_exec, struct task_struct *task, pid_t old_pid, struct linux_b
 
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(vigil_fork, struct task_struct *parent, struct task_struct *child) {
+  /* Threads and processes alike inherit an exec session's mark. */
+  if (vigil_baseline && bpf_task_storage_get(&exec_sessions, parent, 0, 0)) {
+    __u8 *mark = bpf_task_storage_get(&exec_sessions, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+    if (mark) *mark = 1;
+  }
   /* Threads share their process's state: only new thread groups matter. */
   if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid)) return 0;
   struct vigil_scratch *scratch = vigil_get_scratch();
@@ -572,6 +600,10 @@ static __always_inline int vigil_open_verdict(struct vigil_open_filter_config *c
     if (cfg->failures || (cfg->failed_writes && write)) return VIGIL_OPEN_SEND;
     return (cfg->dotdot || cfg->dotdot_gated) ? VIGIL_OPEN_IF_PREFIX : VIGIL_OPEN_DROP;
   }
+  if (cfg->containers && ret >= 0) {
+    struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+    if (task->thread_pid->level > 0) return VIGIL_OPEN_SEND;
+  }
   if (cfg->comms) {
     /* The comm as two words (the kernel keeps it zero-padded); its signature first. */
     struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
@@ -966,3 +998,41 @@ VIGIL_SYSCALL(fchdir, VIGIL_SC_FCHDIR, VIGIL_NO_STR)
 VIGIL_SYSCALL(prctl, VIGIL_SC_PRCTL, VIGIL_NO_STR)
 VIGIL_SYSCALL(capset, VIGIL_SC_CAPSET, VIGIL_NO_STR)
 VIGIL_SYSCALL(io_uring_setup, VIGIL_SC_IO_URING_SETUP, VIGIL_NO_STR)
+
+/* ---------------------------------------------------------------- baseline: syscalls
+ * Which syscalls each container's tasks enter, as one bitmap per cgroup: a bit is set once, no
+ * record leaves the kernel. Attached only while baselines are on: a program on sys_enter runs
+ * for every syscall of the host (host tasks leave at the first test). Skipped: the host (the
+ * initial pid namespace), the runtime's own set-up in the container (runc names its init
+ * "runc:[2:INIT]" until it execs the entrypoint) and exec sessions (see vigil_baseline). */
+struct {
+  __uint(type, BPF_MAP_TYPE_LRU_HASH);
+  __uint(max_entries, 4096);
+  __type(key, __u64);
+  __type(value, struct vigil_syscall_bitmap);
+} container_syscalls SEC(".maps");
+
+#define VIGIL_RUNC_COMM 0x3a636e7572ULL /* "runc:" as the low five bytes of a word */
+
+SEC("raw_tp/sys_enter")
+int vigil_baseline_sys_enter(struct bpf_raw_tracepoint_args *ctx) {
+  __u64 nr = ctx->args[1];
+  if (nr >= VIGIL_SYSCALL_BITS) return 0;
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+  if (task->thread_pid->level == 0) return 0;
+  const __u64 *comm = bpf_rdonly_cast(task->comm, 0);
+  if ((comm[0] & 0xffffffffffULL) == VIGIL_RUNC_COMM) return 0;
+  if (bpf_task_storage_get(&exec_sessions, task, 0, 0)) return 0;
+  __u64 cgroup = task->cgroups->dfl_cgrp->kn->id;
+  struct vigil_syscall_bitmap *bits = bpf_map_lookup_elem(&container_syscalls, &cgroup);
+  if (!bits) {
+    struct vigil_syscall_bitmap empty = {};
+    bpf_map_update_elem(&container_syscalls, &cgroup, &empty, BPF_NOEXIST);
+    bits = bpf_map_lookup_elem(&container_syscalls, &cgroup);
+    if (!bits) return 0;
+  }
+  __u64 mask = 1ULL << (nr & 63);
+  __u64 *word = &bits->words[(nr >> 6) & (VIGIL_SYSCALL_BITS / 64 - 1)];
+  if (!(*word & mask)) __sync_fetch_and_or(word, mask);
+  return 0;
+}

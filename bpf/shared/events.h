@@ -8,7 +8,7 @@
 #ifndef VIGIL_BPF_SHARED_EVENTS_H
 #define VIGIL_BPF_SHARED_EVENTS_H
 
-#define VIGIL_ABI_VERSION 4
+#define VIGIL_ABI_VERSION 5
 #define VIGIL_COMM_LEN 16
 #define VIGIL_ARGS_MAX 4096     /* bytes of argv kept per exec */
 #define VIGIL_PATH_BYTES 4096   /* bytes of path components kept per path */
@@ -217,6 +217,17 @@ struct vigil_open_filter_config {
   __u32 gate_count;
   __u32 gate_words[VIGIL_GATE_PARTS];
   __u32 gate_masks[VIGIL_GATE_PARTS];
+  /* Successful opens by tasks in a pid namespace of their own (containers) pass: what a
+   * baseline learns. */
+  __u32 containers;
+  __u32 reserved;
+};
+
+/* Baselines: the syscalls the tasks of each container entered, as a bitmap per cgroup id
+ * (map container_syscalls), indexed by the architecture's syscall number. */
+#define VIGIL_SYSCALL_BITS 512
+struct vigil_syscall_bitmap {
+  __u64 words[VIGIL_SYSCALL_BITS / 64];
 };
 
 enum vigil_filter_name_kind {

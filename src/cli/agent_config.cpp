@@ -50,6 +50,10 @@ void ApplyConfig(const config::Config& c, AgentOptions& options) {
   options.stats_interval_s = c.stats_enabled ? c.stats_interval_s : 0;
   options.audit = c.audit_enabled;
   options.audit_policy = c.audit_policy;
+  options.baseline_store = c.baseline_store;
+  options.baseline_mode = c.baseline_mode;
+  options.baseline_quiet_s = c.baseline_quiet_period_s;
+  options.baseline_key = c.baseline_key;
 }
 
 void ApplyLogLevel(const std::string& level) {
@@ -100,6 +104,11 @@ void NoteRestartOnlyChanges(const config::Config& now, const config::Config& run
   if (now.audit_enabled != running.audit_enabled) keys.emplace_back("audit.enabled");
   if (now.audit_policy != running.audit_policy) keys.emplace_back("audit.policy");
   if (now.duration_s != running.duration_s) keys.emplace_back("duration");
+  if (now.baseline_store != running.baseline_store || now.baseline_mode != running.baseline_mode ||
+      now.baseline_quiet_period_s != running.baseline_quiet_period_s ||
+      now.baseline_key != running.baseline_key) {
+    keys.emplace_back("baseline");
+  }
   if (!(now.webserver == running.webserver)) keys.emplace_back("webserver");
   if (!keys.empty()) {
     log::Warning("reload: {} changed; read at start only, applied at the next restart",

@@ -14,6 +14,7 @@
 #include "cli/agent_config.h"
 #include "cli/commands.h"
 #include "cli/pipeline.h"
+#include "cli/run_baseline.h"
 #include "common/clock.h"
 #include "common/host.h"
 #include "common/log.h"
@@ -288,7 +289,8 @@ class EventLoop {
   EventLoop(const AgentOptions& given, const AgentOptions& options,
             const sensor::SensorOptions& attached, Running& running, sensor::Sensor& sensor,
             EventPipeline& pipeline, output::Outputs& outputs, audit::AuditWatcher* audit,
-            logscan::LogWatcher* logs, output::AlertSink& log_sink, output::WebServer* web)
+            logscan::LogWatcher* logs, output::AlertSink& log_sink, output::WebServer* web,
+            baseline::Engine* baseline)
       : given_(given),
         options_(options),
         attached_(attached),
@@ -300,6 +302,7 @@ class EventLoop {
         logs_(logs),
         log_sink_(log_sink),
         web_(web),
+        baseline_(baseline),
         handler_([&pipeline](Event& e) { pipeline.Handle(e); }),
         stats_before_(Sample(pipeline, sensor)) {}
 
@@ -336,6 +339,10 @@ class EventLoop {
       if (!n || *n == 0) break;
     }
     pipeline_.Tick(WallClockNs());
+    if (baseline_) {
+      TickBaseline(*baseline_, sensor_, pipeline_.TakeForgottenCgroups(), WallClockNs());
+      if (auto s = baseline_->Flush(); !s) log::Error("baseline: {}", s.error().message);
+    }
     if (auto alert = drops_.Check(Sample(pipeline_, sensor_), WallClockNs(), /*final=*/true)) {
       pipeline_.EmitInternal(*alert);
     }
@@ -350,6 +357,7 @@ class EventLoop {
   void Tick(SteadyTime now) {
     last_tick_ = now;
     pipeline_.Tick(WallClockNs());
+    if (baseline_) TickBaseline(*baseline_, sensor_, pipeline_.TakeForgottenCgroups(), WallClockNs());
     auto counters = Sample(pipeline_, sensor_);
     if (auto alert = drops_.Check(counters, WallClockNs())) pipeline_.EmitInternal(*alert);
     for (Alert& alert : outputs_.Check(WallClockNs())) pipeline_.EmitInternal(std::move(alert));
@@ -391,6 +399,7 @@ class EventLoop {
   logscan::LogWatcher* logs_;    // null: container logs are not scanned
   output::AlertSink& log_sink_;  // log alerts go through the correlation with file opens
   output::WebServer* web_;
+  baseline::Engine* baseline_;  // null: baselines are off
   const sensor::Sensor::Handler handler_;
   output::DropReporter drops_;
   SteadyTime last_tick_;
@@ -431,10 +440,19 @@ int RunAgent(const AgentOptions& given) {
   // With --logs: an HTTP attack and the container's open of the file it named, linked.
   auto correlating_sink = CorrelateLogAlerts(log_watcher.get(), outputs);
   output::AlertSink& alert_sink = correlating_sink ? *correlating_sink : outputs;
+  // Learned profiles per image (--baseline); deviations go out like rule alerts.
+  auto baseline = StartBaseline(options, Hostname(), [&](const Alert& alert) {
+    if (alert.priority <= running.min_priority) alert_sink.Emit(alert);
+  });
+  if (!baseline) {
+    fmt::print(stderr, "vigil: {}\nvigil: not starting\n", baseline.error().message);
+    return 1;
+  }
   ContainerMetadataService metadata{DockerClient(options.docker_socket)};
   metadata.Start();
 
-  const sensor::SensorOptions sensor_options = SensorOptionsFor(running.rules.get(), options);
+  sensor::SensorOptions sensor_options = SensorOptionsFor(running.rules.get(), options);
+  if (baseline->engine) AddBaselineSensing(sensor_options);
   auto sensor = sensor::Sensor::Open(sensor_options);
   if (!sensor) {
     fmt::print(stderr, "vigil: {}\n", sensor.error().message);
@@ -446,6 +464,7 @@ int RunAgent(const AgentOptions& given) {
   pipeline_options.sink = &alert_sink;
   pipeline_options.metadata = &metadata;
   pipeline_options.capture = capture.get();
+  pipeline_options.baseline = baseline->engine.get();
   pipeline_options.hostname = Hostname();
   EventPipeline pipeline(pipeline_options);
 
@@ -469,7 +488,8 @@ int RunAgent(const AgentOptions& given) {
   }
 
   EventLoop loop(given, options, sensor_options, running, **sensor, pipeline, outputs,
-                 audit_watcher->get(), log_watcher.get(), alert_sink, web_server->get());
+                 audit_watcher->get(), log_watcher.get(), alert_sink, web_server->get(),
+                 baseline->engine.get());
   const int exit_code = loop.Run();
   loop.Finish();
   metadata.Stop();

@@ -46,6 +46,11 @@ struct AgentOptions {
   std::string audit_policy;
   // Scan the Docker logs of every running container (source "logs" alerts); --no-logs: off.
   bool logs = true;
+  // Baselines (docs/BASELINE.md): learn and detect per image; off without a store.
+  std::string baseline_store;
+  std::string baseline_mode = "auto";
+  double baseline_quiet_s = 3600;
+  std::string baseline_key = "image";
 };
 
 // `vigil audit`: the hardening audit of containers and the daemon (docs/AUDIT.md).

@@ -30,6 +30,7 @@ void EventPipeline::AddContainer(const ContainerInfo& info) {
   if (options_.capture) Record(options_.capture->Write(info));
   // Its processes may all be gone before one could be read through /proc: its files can.
   if (options_.live) users_.LoadContainerFromDirs(info.id, info.rootfs_dirs);
+  if (options_.baseline) options_.baseline->ContainerKnown(info);
   containers_.Put(info);
 }
 
@@ -49,6 +50,10 @@ void EventPipeline::ForgetRemovedContainers(uint64_t now_ns) {
     containers_.Erase(id);
     users_.Forget(id);
     processes_.ForgetContainer(id);
+    if (options_.baseline) {
+      auto cgroups = options_.baseline->ContainerRemoved(id);
+      forgotten_cgroups_.insert(forgotten_cgroups_.end(), cgroups.begin(), cgroups.end());
+    }
     removed_containers_.pop_front();
   }
 }
@@ -93,6 +98,13 @@ void EventPipeline::Handle(Event& event) {
     // their tables load).
     if (IsProcessImage(event.type)) users_.Name(process->container_id, event.uid);
     Record(options_.capture->Write(event));
+  }
+  if (options_.baseline && process->container_id != kHostContainerId) {
+    std::string_view user;
+    if (IsProcessImage(event.type)) {
+      user = users_.Name(process->container_id, event.uid).value_or(std::string_view());
+    }
+    options_.baseline->Observe(event, *process, processes_.Find(process->ppid), user);
   }
   if (!options_.rules) return;
   ctx_.Begin(&event, process);

@@ -9,7 +9,10 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "baseline/engine.h"
 #include "events/alert.h"
 #include "events/capture.h"
 #include "output/sink.h"
@@ -27,6 +30,7 @@ struct PipelineOptions {
   output::AlertSink* sink = nullptr;             // where alerts go; required with rules
   ContainerMetadataService* metadata = nullptr;  // null: metadata only from AddContainer()
   CaptureWriter* capture = nullptr;              // non-null: record events and facts
+  baseline::Engine* baseline = nullptr;          // non-null: learn and detect per image
   bool live = true;                              // false: replaying; read no host files
   std::string hostname;
   // How long an alert may wait for the metadata of its container before it is printed.
@@ -50,6 +54,8 @@ class EventPipeline {
   void EmitInternal(Alert alert);
 
   uint64_t events() const { return events_; }
+  // The cgroups of containers forgotten since the last call (for the sensor's maps).
+  std::vector<uint64_t> TakeForgottenCgroups() { return std::exchange(forgotten_cgroups_, {}); }
   static constexpr std::size_t kTrimAfterForgotten = 256;
   // A removed container's metadata stays this long for its processes' last events.
   static constexpr uint64_t kForgetContainerAfterNs = 10'000'000'000ull;
@@ -79,6 +85,7 @@ class EventPipeline {
   std::size_t forgotten_since_trim_ = 0;
   std::deque<std::pair<uint64_t, std::string>> removed_containers_;  // (forget at, id)
   uint64_t next_reap_ns_ = 0;
+  std::vector<uint64_t> forgotten_cgroups_;
 };
 
 }  // namespace vigil

@@ -62,6 +62,24 @@ void RunFlags::Declare(CLI::App& run) {
       run.add_option("--stats-interval", stats_interval_,
                      "Seconds between --stats lines (default 10; config: stats.interval)")
           ->check(CLI::Range(0.1, 86400.0));
+  run.add_option("--baseline", baseline_store_,
+                 "Learn what each image's containers normally do into this SQLite store and "
+                 "alert on what is new (source 'baseline'; docs/BASELINE.md; config: "
+                 "baseline.store)");
+  run.add_option("--baseline-mode", baseline_mode_,
+                 "learn (profiles grow, no alerts), detect (images with a profile are checked, "
+                 "nothing learned), auto (default: each image learns until nothing was new for "
+                 "--baseline-quiet seconds, then is checked; config: baseline.mode)")
+      ->check(CLI::IsMember({"learn", "detect", "auto"}));
+  baseline_quiet_ = run.add_option("--baseline-quiet", baseline_quiet_s_,
+                                   "auto mode: seconds without anything new before an image's "
+                                   "profile is trusted (default 3600; config: "
+                                   "baseline.quiet_period)")
+                        ->check(CLI::Range(0.0, 1e9));
+  run.add_option("--baseline-key", baseline_key_,
+                 "What a profile belongs to: image (default: repository@digest, else "
+                 "repository:tag), name (the container's name) or label:KEY (a label's value; "
+                 "the image without it; config: baseline.key)");
 }
 
 Result<std::vector<config::Setting>> RunFlags::Settings(bool verbose, bool audit,
@@ -102,6 +120,19 @@ Result<std::vector<config::Setting>> RunFlags::Settings(bool verbose, bool audit
   if (audit) out.push_back(Value("audit.enabled", "true", "--audit"));
   if (!audit_policy.empty()) {
     out.push_back(Literal("audit.policy", audit_policy, "--audit-policy"));
+  }
+  if (!baseline_store_.empty()) {
+    out.push_back(Literal("baseline.store", baseline_store_, "--baseline"));
+  }
+  if (!baseline_mode_.empty()) {
+    out.push_back(Literal("baseline.mode", baseline_mode_, "--baseline-mode " + baseline_mode_));
+  }
+  if (baseline_quiet_->count() > 0) {
+    out.push_back(
+        Value("baseline.quiet_period", fmt::format("{}", baseline_quiet_s_), "--baseline-quiet"));
+  }
+  if (!baseline_key_.empty()) {
+    out.push_back(Literal("baseline.key", baseline_key_, "--baseline-key " + baseline_key_));
   }
   if (verbose) out.push_back(Literal("log_level", "debug", "-v"));
   for (const std::string& argument : sets_) {

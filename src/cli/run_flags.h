@@ -40,6 +40,11 @@ class RunFlags {
   std::size_t ring_buffer_mb_ = 0;
   bool stats_ = false;
   double stats_interval_ = 0;
+  std::string baseline_store_;
+  std::string baseline_mode_;
+  std::string baseline_key_;
+  double baseline_quiet_s_ = 0;
+  CLI::Option* baseline_quiet_ = nullptr;
   CLI::Option* duration_ = nullptr;
   CLI::Option* ring_buffer_ = nullptr;
   CLI::Option* stats_interval_option_ = nullptr;

@@ -102,6 +102,11 @@ struct Config {
   double duration_s = 0;  // stop after this long; 0: never
   bool audit_enabled = false;
   std::string audit_policy;  // implies audit
+  // Baselines (docs/BASELINE.md): the profile store; empty: off.
+  std::string baseline_store;
+  std::string baseline_mode = "auto";  // learn, detect, auto
+  double baseline_quiet_period_s = 3600;  // auto: learning ends after this long without news
+  std::string baseline_key = "image";   // image, name, or label:KEY
 };
 
 // A value placed on top of the file: a flag or a `--set key=value`. `value` is YAML (so

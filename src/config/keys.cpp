@@ -207,6 +207,10 @@ std::vector<KeySpec> AgentKeys() {
       {"duration", Seconds(Field(&C::duration_s), 0, 1e9)},
       {"audit.enabled", Bool(Field(&C::audit_enabled))},
       {"audit.policy", String(Field(&C::audit_policy))},
+      {"baseline.store", String(Field(&C::baseline_store))},
+      {"baseline.mode", OneOf(Field(&C::baseline_mode), {"learn", "detect", "auto"})},
+      {"baseline.quiet_period", Seconds(Field(&C::baseline_quiet_period_s), 0, 1e9)},
+      {"baseline.key", String(Field(&C::baseline_key))},
   };
 }
 

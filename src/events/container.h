@@ -33,6 +33,9 @@ struct ContainerInfo {
   bool privileged = false;
   uint64_t started_ns = 0;  // wall clock; 0 when not started
   std::map<std::string, std::string> labels;
+  // The health check's command as the engine runs it: {"/bin/sh", "-c", "cmd"} for
+  // CMD-SHELL, the argv for CMD; empty when the container has none.
+  std::vector<std::string> healthcheck;
   std::vector<ContainerMount> mounts;
   // Host directories holding the container's files, most specific first: the overlay's
   // merged view (while it runs), its upper (writable) layer, then the image's layers.

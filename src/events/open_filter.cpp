@@ -12,6 +12,7 @@ void OpenFilter::Merge(const OpenFilter& o) {
   failures = failures || o.failures;
   failed_writes = failed_writes || o.failed_writes;
   raw_dotdot = raw_dotdot || o.raw_dotdot;
+  containers = containers || o.containers;
   gated_dotdot = gated_dotdot || o.gated_dotdot;
   for (const auto& p : o.dotdot_gate_prefixes) {
     if (std::find(dotdot_gate_prefixes.begin(), dotdot_gate_prefixes.end(), p) ==
@@ -40,6 +41,7 @@ std::string OpenFilter::Describe() const {
   } else if (failed_writes && !writes) {
     add("failed writes");
   }
+  if (containers) add("every open in containers");
   if (raw_dotdot) {
     add("paths with ../");
   } else if (gated_dotdot) {
@@ -83,6 +85,7 @@ std::string FirstMissing(const OpenFilter& a, const OpenFilter& w) {
   if (w.writes && !a.writes) return "opens for writing";
   if (w.failures && !a.failures) return "failed opens";
   if (w.raw_dotdot && !a.raw_dotdot) return "paths with ../";
+  if (w.containers && !a.containers) return "every open in containers";
   if (w.gated_dotdot && !a.raw_dotdot) {
     if (!a.gated_dotdot) return "paths with ../";
     for (const auto& p : w.dotdot_gate_prefixes) {

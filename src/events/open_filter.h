@@ -16,6 +16,9 @@ struct OpenFilter {
   bool failures = false;     // opens that failed
   bool failed_writes = false;  // opens for writing, creating or truncating that failed
   bool raw_dotdot = false;   // opens whose path, as passed, contains "../"
+  // Successful opens by processes in a pid namespace of their own (containers): what a
+  // baseline learns (baseline/engine.h).
+  bool containers = false;
   // Opens whose path as passed contains "../", among those whose file lies at or below one of
   // `dotdot_gate_prefixes` or whose path contains one of `dotdot_gate_contains` (a name part
   // without '/'), or that failed (no file to place). Reading the path as passed costs ~100 ns

@@ -45,6 +45,26 @@ const json& Member(const json& j, const char* key) {
   return it != j.end() && it->is_object() ? *it : kNull;
 }
 
+// Config.Healthcheck.Test: ["CMD-SHELL", "cmd"] runs as /bin/sh -c cmd, ["CMD", argv...] as
+// is; ["NONE"] or nothing: no health check.
+std::vector<std::string> HealthcheckCommand(const json& healthcheck) {
+  std::vector<std::string> out;
+  auto test = healthcheck.is_object() ? healthcheck.find("Test") : healthcheck.end();
+  if (!healthcheck.is_object() || test == healthcheck.end() || !test->is_array() ||
+      test->empty() || !(*test)[0].is_string()) {
+    return out;
+  }
+  const std::string kind = (*test)[0].get<std::string>();
+  if (kind == "CMD-SHELL" && test->size() == 2 && (*test)[1].is_string()) {
+    return {"/bin/sh", "-c", (*test)[1].get<std::string>()};
+  }
+  if (kind != "CMD") return out;
+  for (std::size_t i = 1; i < test->size(); ++i) {
+    if ((*test)[i].is_string()) out.push_back((*test)[i].get<std::string>());
+  }
+  return out;
+}
+
 }  // namespace
 
 bool DockerClient::SocketPresent() const {
@@ -179,6 +199,7 @@ Result<ContainerInfo> ContainerInfoFromInspect(const json& inspect) {
       if (v.is_string()) info.labels[k] = v.get<std::string>();
     }
   }
+  info.healthcheck = HealthcheckCommand(Member(config, "Healthcheck"));
   if (auto mounts = inspect.find("Mounts"); mounts != inspect.end() && mounts->is_array()) {
     for (const auto& m : *mounts) {
       if (!m.is_object()) continue;

@@ -143,6 +143,7 @@ Status LoadOpenFilter(vigil_bpf* skel, const OpenFilter& filter, bool dir_cache)
   config.failures = filter.failures;
   config.failed_writes = filter.failed_writes;
   config.dotdot = filter.raw_dotdot;
+  config.containers = filter.containers;
   auto put = [](bpf_map* map, const void* key, const void* value) {
     return bpf_map_update_elem(bpf_map__fd(map), key, value, BPF_ANY) == 0;
   };
@@ -268,6 +269,7 @@ struct Sensor::Impl {
   std::string attached;
   uint64_t ring_bytes = 0;
   bool dir_cache = false;
+  bool container_syscalls = false;
   ReaderThread reader_mode = ReaderThread::kAuto;
   // The ring's consumer and producer positions, mapped read-only: how far behind we are.
   const unsigned long* consumer_pos = nullptr;
@@ -372,6 +374,9 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
   if (!impl->skel) return Fail("open BPF object: {}", ErrnoText(errno));
   vigil_bpf* skel = impl->skel;
   skel->rodata->vigil_self_tgid = static_cast<uint32_t>(getpid());
+  skel->rodata->vigil_baseline = options.container_syscalls ? 1 : 0;
+  bpf_program__set_autoload(skel->progs.vigil_baseline_sys_enter, options.container_syscalls);
+  impl->container_syscalls = options.container_syscalls;
   // The ring buffer size must be a power of two multiple of the page size.
   std::size_t ring = 1u << 16;
   while (ring < options.ring_buffer_bytes) ring <<= 1;
@@ -511,6 +516,7 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
                       (impl->dir_cache ? ", directory verdicts cached" : "") + ")";
   }
   impl->attached += syscalls_attached;
+  if (options.container_syscalls) impl->attached += " sys_enter (syscalls per container)";
   return std::unique_ptr<Sensor>(new Sensor(std::move(impl)));
 }
 
@@ -567,6 +573,35 @@ SensorStats Sensor::Stats() const {
   stats.decode_errors = impl_->decode_errors;
   stats.ring_buffer_bytes = impl_->ring_bytes;
   return stats;
+}
+
+static_assert(kSyscallBits == VIGIL_SYSCALL_BITS);
+
+std::vector<std::pair<uint64_t, SyscallSet>> Sensor::ContainerSyscalls() const {
+  std::vector<std::pair<uint64_t, SyscallSet>> out;
+  if (!impl_->container_syscalls) return out;
+  const int fd = bpf_map__fd(impl_->skel->maps.container_syscalls);
+  uint64_t key = 0;
+  uint64_t next = 0;
+  const uint64_t* prev = nullptr;
+  while (bpf_map_get_next_key(fd, prev, &next) == 0) {
+    vigil_syscall_bitmap bits{};
+    if (bpf_map_lookup_elem(fd, &next, &bits) == 0) {
+      SyscallSet set;
+      for (std::size_t i = 0; i < kSyscallBits; ++i) {
+        if ((bits.words[i / 64] >> (i % 64)) & 1) set.set(i);
+      }
+      out.emplace_back(next, set);
+    }
+    key = next;
+    prev = &key;
+  }
+  return out;
+}
+
+void Sensor::ForgetCgroup(uint64_t cgroup_id) {
+  if (!impl_->container_syscalls) return;
+  bpf_map_delete_elem(bpf_map__fd(impl_->skel->maps.container_syscalls), &cgroup_id);
 }
 
 std::string Sensor::AttachedSummary() const { return impl_->attached; }

@@ -36,7 +36,15 @@ struct SensorOptions {
   OpenFilter open_filter = OpenFilter::PassAll();
   std::size_t ring_buffer_bytes = 16u << 20;
   ReaderThread reader_thread = ReaderThread::kAuto;
+  // Baselines: keep a bitmap of the syscalls each container's tasks enter (a program on
+  // sys_enter; no record per syscall), and mark exec sessions (`docker exec`, health checks)
+  // so that theirs are left out. Read with ContainerSyscalls().
+  bool container_syscalls = false;
 };
+
+// Syscall numbers as the architecture numbers them; bit N set: syscall N was entered.
+inline constexpr std::size_t kSyscallBits = 512;
+using SyscallSet = std::bitset<kSyscallBits>;
 
 struct SensorStats {
   uint64_t kernel_sent = 0;     // records the kernel put into the ring buffer
@@ -65,6 +73,12 @@ class Sensor {
   // Poll(0) drains: it stops the reader thread, if one runs, and consumes what is left here.
   Result<int> Poll(int timeout_ms, const Handler& handler);
   SensorStats Stats() const;
+  // With SensorOptions::container_syscalls: per cgroup id (Event::cgroup_id), the syscalls its
+  // container's tasks entered since vigil started (host tasks, the runtime's set-up and exec
+  // sessions left out). Cumulative; empty without the option.
+  std::vector<std::pair<uint64_t, SyscallSet>> ContainerSyscalls() const;
+  // Forgets a cgroup's bitmap (its container was removed).
+  void ForgetCgroup(uint64_t cgroup_id);
   // Which programs are attached, for the "ready" line: "exec fork exit open openat …".
   std::string AttachedSummary() const;
 
