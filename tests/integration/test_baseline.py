@@ -148,6 +148,35 @@ class BaselineTest(unittest.TestCase):
         self.assertIn("/tmp/x", [field(a, "proc.exepath") for a in got])
         self.assertEqual(self.profile(store)["mode"], "detecting")
 
+    def test_health_checks_stay_out_and_exec_sessions_count(self):
+        store = os.path.join(self.dir, "health.db")
+        agent = self.start("--baseline-mode", "learn", store=store)
+        name = "vigil-baseline-health-%d" % os.getpid()
+        try:
+            harness.run(["docker", "run", "-d", "--name", name, "--network", "none", "--pull",
+                         "never", "--health-cmd", "/bin/wc -c /etc/hostname",
+                         "--health-interval", "1s", self.tag, "sleep", "30"])
+            deadline = time.time() + 20
+            while time.time() < deadline:  # a few health checks have run
+                out = harness.run(["docker", "inspect", "-f", "{{len .State.Health.Log}}", name],
+                                  check=False).stdout.strip()
+                if out.isdigit() and int(out) >= 3:
+                    break
+                time.sleep(0.5)
+            harness.run(["docker", "exec", name, "/bin/ls", "/tmp"])
+            # The health check's shape, not the health check: learned.
+            harness.run(["docker", "exec", name, "/bin/sh", "-c", "/bin/wc -c /etc/passwd"])
+            time.sleep(1.5)
+        finally:
+            harness.run(["docker", "rm", "-f", name], check=False)
+            agent.stop()
+        p = self.profile(store)
+        exes = {e["exe"] for e in p["processes"]}
+        self.assertIn("/bin/busybox (as sleep)", exes)
+        self.assertIn("/bin/busybox (as ls)", exes)
+        self.assertNotIn("/etc/hostname", p.get("files_read", []))
+        self.assertIn("/etc/passwd", p.get("files_read", []))
+
     def test_seccomp_profile_runs_the_workload_and_refuses_the_rest(self):
         profile = os.path.join(self.dir, "seccomp.json")
         harness.run([harness.VIGIL, "baseline", "seccomp", self.tag, "--store", self.store,
