@@ -101,6 +101,7 @@ void NoteRestartOnlyChanges(const config::Config& now, const config::Config& run
   if (now.audit_policy != running.audit_policy) keys.emplace_back("audit.policy");
   if (now.duration_s != running.duration_s) keys.emplace_back("duration");
   if (!(now.webserver == running.webserver)) keys.emplace_back("webserver");
+  if (now.drop_capabilities != running.drop_capabilities) keys.emplace_back("drop_capabilities");
   if (!keys.empty()) {
     log::Warning("reload: {} changed; read at start only, applied at the next restart",
                  Join(keys, ", "));

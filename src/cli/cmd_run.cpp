@@ -22,6 +22,7 @@
 #include "output/health.h"
 #include "output/outputs.h"
 #include "output/web_server.h"
+#include "privileges/capabilities.h"
 #include "rules/loader.h"
 #include "runtime/metadata_service.h"
 #include "sensor/sensor.h"
@@ -176,6 +177,30 @@ sensor::SensorOptions SensorOptionsFor(const rules::RuleSet* rules, const AgentO
                                  : options.reader_thread == "off" ? sensor::ReaderThread::kOff
                                                                   : sensor::ReaderThread::kAuto;
   return sensor_options;
+}
+
+// Least privilege, once the probes are attached and while vigil is one thread: keeps the
+// capabilities still needed (privileges::NeededAfterAttach) and says which. False: not starting
+// (what stands in the way is said on stderr).
+bool DropCapabilities(const config::Config& config, bool capturing) {
+  if (!config.drop_capabilities) {
+    auto now = privileges::CurrentCaps();
+    log::Info("capabilities kept (drop_capabilities: false): {}",
+              now ? privileges::FormatCaps(now->effective) : now.error().message);
+    return true;
+  }
+  const bool web_server = config.webserver.enabled && !capturing;
+  auto dropped = privileges::DropCapabilitiesExcept(
+      privileges::NeededAfterAttach(web_server, config.webserver.listen_port));
+  if (!dropped) {
+    fmt::print(stderr,
+               "vigil: {}\nvigil: not starting (drop_capabilities: false keeps every "
+               "capability)\n",
+               dropped.error().message);
+    return false;
+  }
+  log::Info("{}", privileges::DescribeDrop(*dropped));
+  return true;
 }
 
 // The web server (/healthz, /metrics) when the config enables it; null otherwise.
@@ -406,15 +431,19 @@ int RunAgent(const AgentOptions& given) {
   Running running;
   if (int code = Prepare(given, options, running); code != 0) return code;
   const bool capturing = !options.capture_path.empty();
+  // Start-up order (least privilege): what can fail is checked first; then the probes are
+  // attached while vigil is still one thread, the capabilities it no longer needs are dropped,
+  // and only then do threads start (outputs, metadata, audit, logs, the sensor's reader, the
+  // web server): capabilities are per thread, and a new thread inherits its creator's.
   // vigil audit's checks on each container that starts (--audit); null when not asked for.
-  auto audit_watcher = StartAuditWatcher(options, Hostname());
+  auto audit_watcher = MakeAuditWatcher(options, Hostname());
   if (!audit_watcher) {
     fmt::print(stderr, "{}\nvigil: audit policy failed to load; not starting\n",
                audit_watcher.error().message);
     return 1;
   }
   // vigil logscan on every running container's Docker log (--logs); null when not asked for.
-  auto log_watcher = StartLogWatcher(options, Hostname());
+  auto log_watcher = MakeLogWatcher(options, Hostname());
   std::unique_ptr<CaptureWriter> capture;
   if (capturing) {
     auto writer = CaptureWriter::Create(options.capture_path);
@@ -425,7 +454,15 @@ int RunAgent(const AgentOptions& given) {
     capture = std::move(*writer);
   }
 
-  // Every output the config enables, each with its own queue and thread.
+  const sensor::SensorOptions sensor_options = SensorOptionsFor(running.rules.get(), options);
+  auto sensor = sensor::Sensor::Open(sensor_options);
+  if (!sensor) {
+    fmt::print(stderr, "vigil: {}\n", sensor.error().message);
+    return 1;
+  }
+  if (!DropCapabilities(running.config, capturing)) return 1;
+
+  // Threads from here on. Every output the config enables, each with its own queue and thread.
   output::Outputs outputs;
   if (!capturing) outputs.Configure(running.config);
   // With --logs: an HTTP attack and the container's open of the file it named, linked.
@@ -433,13 +470,9 @@ int RunAgent(const AgentOptions& given) {
   output::AlertSink& alert_sink = correlating_sink ? *correlating_sink : outputs;
   ContainerMetadataService metadata{DockerClient(options.docker_socket)};
   metadata.Start();
-
-  const sensor::SensorOptions sensor_options = SensorOptionsFor(running.rules.get(), options);
-  auto sensor = sensor::Sensor::Open(sensor_options);
-  if (!sensor) {
-    fmt::print(stderr, "vigil: {}\n", sensor.error().message);
-    return 1;
-  }
+  if (*audit_watcher) (*audit_watcher)->Start();
+  if (log_watcher) log_watcher->Start();
+  (*sensor)->StartThreads();
 
   PipelineOptions pipeline_options;
   pipeline_options.rules = running.rules.get();

@@ -102,6 +102,8 @@ struct Config {
   double duration_s = 0;  // stop after this long; 0: never
   bool audit_enabled = false;
   std::string audit_policy;  // implies audit
+  // Once the probes are attached, keep only the capabilities still needed (docs/DEPLOY.md).
+  bool drop_capabilities = true;
 };
 
 // A value placed on top of the file: a flag or a `--set key=value`. `value` is YAML (so

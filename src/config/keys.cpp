@@ -207,6 +207,7 @@ std::vector<KeySpec> AgentKeys() {
       {"duration", Seconds(Field(&C::duration_s), 0, 1e9)},
       {"audit.enabled", Bool(Field(&C::audit_enabled))},
       {"audit.policy", String(Field(&C::audit_policy))},
+      {"drop_capabilities", Bool(Field(&C::drop_capabilities))},
   };
 }
 

@@ -502,8 +502,7 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
   void* prod = mmap(nullptr, page, PROT_READ, MAP_SHARED, ring_fd, page);
   if (cons != MAP_FAILED) impl->consumer_pos = static_cast<const unsigned long*>(cons);
   if (prod != MAP_FAILED) impl->producer_pos = static_cast<const unsigned long*>(prod);
-  impl->reader_mode = options.reader_thread;
-  if (impl->reader_mode == ReaderThread::kOn) impl->StartReader();
+  impl->reader_mode = options.reader_thread;  // kOn: started by StartThreads or the first Poll
   impl->boot_to_wall = BootToWallOffsetNs();
   impl->attached = "sched_process_exec sched_process_fork sched_process_exit";
   if (!opens_attached.empty()) {
@@ -514,8 +513,15 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
   return std::unique_ptr<Sensor>(new Sensor(std::move(impl)));
 }
 
+void Sensor::StartThreads() {
+  if (impl_->reader_mode == ReaderThread::kOn) impl_->StartReader();
+}
+
 Result<int> Sensor::Poll(int timeout_ms, const Handler& handler) {
   int handed = 0;
+  if (timeout_ms != 0 && impl_->reader_mode == ReaderThread::kOn && !impl_->queue) {
+    impl_->StartReader();
+  }
   if (impl_->queue) {
     if (timeout_ms == 0) {
       handed = impl_->StopReader(&handler);  // a drain: the rest is consumed below

@@ -217,6 +217,18 @@ TEST(Config, SettingsOverrideTheFile) {
   std::remove(path.c_str());
 }
 
+TEST(Config, DropCapabilitiesIsOnUnlessSetOff) {
+  EXPECT_TRUE(Parse("").drop_capabilities);
+  EXPECT_FALSE(Parse("drop_capabilities: false\n").drop_capabilities);
+  auto set = ParseSetArgument("drop_capabilities=false");
+  ASSERT_TRUE(set);
+  auto loaded = BuildConfig("", {*set});
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_FALSE(loaded->config.drop_capabilities);
+  EXPECT_THAT(ErrorOf("drop_capabilities: sometimes\n"),
+              HasSubstr("'drop_capabilities' must be true or false"));
+}
+
 TEST(Config, SettingsTakeYamlListsSectionsAndLiterals) {
   Loaded loaded;
   auto list = ParseSetArgument("rules_files=[a.yaml, b.yaml]");
@@ -324,6 +336,7 @@ TEST(Config, TheExampleFileHasEveryKeyWithItsDefault) {
   EXPECT_EQ(c.webserver, defaults.webserver);
   EXPECT_EQ(c.reader_thread, defaults.reader_thread);
   EXPECT_EQ(c.logs_enabled, defaults.logs_enabled);
+  EXPECT_EQ(c.drop_capabilities, defaults.drop_capabilities);
 
   std::ifstream in(path);
   std::stringstream text;
