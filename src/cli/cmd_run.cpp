@@ -208,7 +208,8 @@ Result<std::unique_ptr<output::WebServer>> StartWebServer(const Running& running
   if (capturing || !running.config.webserver.enabled) return nullptr;
   auto server = output::WebServer::Start(running.config.webserver);
   if (!server) return Fail(server.error());
-  log::Info("web server on {}:{}: {}{}", running.config.webserver.listen_address, (*server)->port(),
+  log::Info("web server on {}{}:{}: {}{}", running.config.webserver.ssl_enabled ? "https://" : "",
+            running.config.webserver.listen_address, (*server)->port(),
             running.config.webserver.healthz_endpoint,
             running.config.webserver.prometheus_metrics_enabled ? " /metrics" : "");
   return std::move(*server);

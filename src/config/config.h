@@ -66,7 +66,9 @@ struct WebServer {
   uint32_t listen_port = 8765;
   std::string healthz_endpoint = "/healthz";  // k8s_healthz_endpoint
   bool prometheus_metrics_enabled = true;     // GET /metrics
-  bool ssl_enabled = false;                   // not supported: true is an error
+  bool ssl_enabled = false;                   // HTTPS instead of HTTP
+  // PEM: the private key and the certificate (then its chain), in one file as Falco's.
+  std::string ssl_certificate = "/etc/vigil/vigil.pem";
   bool operator==(const WebServer&) const = default;
 };
 

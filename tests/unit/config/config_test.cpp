@@ -138,9 +138,10 @@ INSTANTIATE_TEST_SUITE_P(
                   "'program_output.program' names no command"},
         ErrorCase{"HttpWithoutUrl", "http_output:\n  enabled: true\n  url: ftp://x\n",
                   "vigil.yaml:3:8: error: http_output is enabled but 'http_output.url' is not"},
-        ErrorCase{"WebServerTls", "webserver:\n  ssl_enabled: true\n",
-                  "vigil.yaml:2:16: error: 'webserver.ssl_enabled': vigil's web server has no "
-                  "TLS"},
+        ErrorCase{"WebServerTlsWithoutCertificate",
+                  "webserver:\n  ssl_enabled: true\n  ssl_certificate: ''\n",
+                  "vigil.yaml:3:20: error: webserver.ssl_enabled is true but "
+                  "'webserver.ssl_certificate' names no PEM file"},
         ErrorCase{"WebServerAddress", "webserver:\n  listen_address: localhost\n",
                   "vigil.yaml:2:19: error: 'webserver.listen_address' must be an IPv4 address"},
         ErrorCase{"WebServerPort", "webserver:\n  listen_port: 70000\n",
