@@ -1,4 +1,5 @@
 // `vigil run` and `vigil capture`: the sensor feeding the pipeline until a signal.
+#include <linux/capability.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -182,7 +183,7 @@ sensor::SensorOptions SensorOptionsFor(const rules::RuleSet* rules, const AgentO
 // Least privilege, once the probes are attached and while vigil is one thread: keeps the
 // capabilities still needed (privileges::NeededAfterAttach) and says which. False: not starting
 // (what stands in the way is said on stderr).
-bool DropCapabilities(const config::Config& config, bool capturing) {
+bool DropCapabilities(const config::Config& config, bool capturing, const sensor::Sensor& sensor) {
   if (!config.drop_capabilities) {
     auto now = privileges::CurrentCaps();
     log::Info("capabilities kept (drop_capabilities: false): {}",
@@ -190,8 +191,17 @@ bool DropCapabilities(const config::Config& config, bool capturing) {
     return true;
   }
   const bool web_server = config.webserver.enabled && !capturing;
-  auto dropped = privileges::DropCapabilitiesExcept(
-      privileges::NeededAfterAttach(web_server, config.webserver.listen_port));
+  privileges::CapSet keep = privileges::NeededAfterAttach(web_server, config.webserver.listen_port);
+  // Kernels before 6.5 with kernel.unprivileged_bpf_disabled refuse a bpf() map lookup without
+  // CAP_BPF: the drop counters would read as zeros. Asked of the kernel, not of its version.
+  auto readable = privileges::WorksWithOnly(
+      keep, [&sensor] { return static_cast<bool>(sensor.CheckCountersReadable()); });
+  if (readable && !*readable) {
+    keep.set(CAP_BPF);
+    log::Warning("this kernel refuses BPF map reads without cap_bpf "
+                 "(kernel.unprivileged_bpf_disabled before Linux 6.5): cap_bpf is kept");
+  }
+  auto dropped = readable ? privileges::DropCapabilitiesExcept(keep) : Fail(readable.error());
   if (!dropped) {
     fmt::print(stderr,
                "vigil: {}\nvigil: not starting (drop_capabilities: false keeps every "
@@ -461,7 +471,7 @@ int RunAgent(const AgentOptions& given) {
     fmt::print(stderr, "vigil: {}\n", sensor.error().message);
     return 1;
   }
-  if (!DropCapabilities(running.config, capturing)) return 1;
+  if (!DropCapabilities(running.config, capturing, **sensor)) return 1;
 
   // Threads from here on. Every output the config enables, each with its own queue and thread.
   output::Outputs outputs;

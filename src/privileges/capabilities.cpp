@@ -1,5 +1,6 @@
 #include "privileges/capabilities.h"
 
+#include <fmt/core.h>
 #include <linux/capability.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
@@ -8,8 +9,6 @@
 #include <cerrno>
 #include <filesystem>
 #include <memory>
-
-#include <fmt/core.h>
 
 namespace vigil::privileges {
 namespace {
@@ -98,6 +97,27 @@ Result<ProcessCaps> CurrentCaps() {
   if (!caps) return Fail("read capabilities: {}", ErrnoText(errno));
   return ProcessCaps{Flags(caps.get(), CAP_EFFECTIVE), Flags(caps.get(), CAP_PERMITTED),
                      Bounding()};
+}
+
+Result<bool> WorksWithOnly(const CapSet& keep, const std::function<bool()>& check) {
+  CapHandle saved(cap_get_proc());
+  if (!saved) return Fail("read capabilities: {}", ErrnoText(errno));
+  CapHandle reduced(cap_dup(saved.get()));
+  if (!reduced || cap_clear_flag(reduced.get(), CAP_EFFECTIVE) != 0) {
+    return Fail("copy capabilities: {}", ErrnoText(errno));
+  }
+  const CapSet effective = keep & Flags(saved.get(), CAP_PERMITTED);
+  for (int c = 0; c < KernelCapCount(); ++c) {
+    const cap_value_t value = static_cast<cap_value_t>(c);
+    if (effective.test(static_cast<std::size_t>(c)) &&
+        cap_set_flag(reduced.get(), CAP_EFFECTIVE, 1, &value, CAP_SET) != 0) {
+      return Fail("copy capabilities: {}", ErrnoText(errno));
+    }
+  }
+  if (cap_set_proc(reduced.get()) != 0) return Fail("lower capabilities: {}", ErrnoText(errno));
+  const bool works = check();
+  if (cap_set_proc(saved.get()) != 0) return Fail("restore capabilities: {}", ErrnoText(errno));
+  return works;
 }
 
 Result<DropResult> DropCapabilitiesExcept(const CapSet& keep) {

@@ -10,6 +10,7 @@
 
 #include <bitset>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <string>
 
@@ -56,6 +57,11 @@ struct DropResult {
   CapSet bounding;
   bool bounding_trimmed = false;
 };
+
+// Runs `check` with only `keep` (what of it is permitted) in this thread's effective set, then
+// makes the permitted set effective again: whether something still works once the others are
+// dropped, asked before dropping them for good. The permitted set never changes.
+Result<bool> WorksWithOnly(const CapSet& keep, const std::function<bool()>& check);
 
 // Keeps `keep` (what of it is permitted) in the effective and permitted sets and nothing else;
 // clears the inheritable and ambient sets, trims the bounding set when it may, and sets

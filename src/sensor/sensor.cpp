@@ -558,6 +558,17 @@ Result<int> Sensor::Poll(int timeout_ms, const Handler& handler) {
   return handed;
 }
 
+Status Sensor::CheckCountersReadable() const {
+  const int cpus = libbpf_num_possible_cpus();
+  if (cpus <= 0) return Fail("count the possible CPUs: {}", ErrnoText(-cpus));
+  std::vector<uint64_t> values(static_cast<std::size_t>(cpus));
+  const uint32_t key = 0;
+  if (bpf_map_lookup_elem(bpf_map__fd(impl_->skel->maps.sent_counts), &key, values.data()) != 0) {
+    return Fail("read the kernel's counters: {}", ErrnoText(errno));
+  }
+  return {};
+}
+
 SensorStats Sensor::Stats() const {
   SensorStats stats;
   int sent_fd = bpf_map__fd(impl_->skel->maps.sent_counts);

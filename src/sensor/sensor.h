@@ -69,6 +69,10 @@ class Sensor {
   // Poll(0) drains: it stops the reader thread, if one runs, and consumes what is left here.
   Result<int> Poll(int timeout_ms, const Handler& handler);
   SensorStats Stats() const;
+  // Whether the kernel's counters can be read now (a bpf() map lookup through the map's file
+  // descriptor). Kernels before 6.5 with kernel.unprivileged_bpf_disabled refuse every bpf()
+  // call, lookups included, to a process without CAP_BPF: Stats() would then read zeros.
+  Status CheckCountersReadable() const;
   // Which programs are attached, for the "ready" line: "exec fork exit open openat …".
   std::string AttachedSummary() const;
 

@@ -98,6 +98,34 @@ TEST(Capabilities, RefusesWhileAnotherThreadRuns) {
   EXPECT_EQ(after->bounding, before->bounding);
 }
 
+// Lowering the effective set for a check, then raising it again; in a forked child, as root.
+TEST(Capabilities, WorksWithOnlyLowersTheEffectiveSetForTheCheckOnly) {
+  auto before = CurrentCaps();
+  ASSERT_TRUE(before);
+  if (!before->effective.test(CAP_SYS_ADMIN)) GTEST_SKIP() << "needs root (cap_sys_admin)";
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    CapSet during;
+    auto works = WorksWithOnly(kProc, [&during] {
+      auto now = CurrentCaps();
+      if (now) during = now->effective;
+      return false;
+    });
+    if (!works || *works) _exit(10);
+    if (during != kProc) _exit(11);
+    auto after = CurrentCaps();
+    if (!after || after->effective != before->effective) _exit(12);
+    if (after->permitted != before->permitted) _exit(13);
+    _exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the child's check that failed: 10 result, 11 during, "
+                                       "12 effective after, 13 permitted after";
+}
+
 // The real drop, in a forked child (one thread, whatever this process runs); as root only.
 TEST(Capabilities, DropsToTheKeptSetTrimsTheBoundingSetAndSetsNoNewPrivs) {
   auto before = CurrentCaps();
