@@ -34,7 +34,7 @@ customRules:
       output: "helm chart rule (%proc.cmdline)"
       priority: WARNING
 httpOutput: {enabled: true, url: "http://falcosidekick.falcosidekick.svc:2801/"}
-webserver: {port: 9376, service: {enabled: true}}
+webserver: {port: 9376, service: {enabled: true}, ssl: {secretName: vigil-tls}}
 nodeSelector: {kubernetes.io/os: linux}
 tolerations: [{key: dedicated, operator: Equal, value: security, effect: NoSchedule}]
 resources: {limits: {memory: 300Mi}}
@@ -144,7 +144,8 @@ class ChartRenderTest(unittest.TestCase):
         self.assertEqual(c["image"], "vigil:" + subprocess.run(
             [harness.VIGIL, "--version"], capture_output=True, text=True).stdout.split()[1])
         self.assertEqual(c["args"], ["run", "-c", "/etc/vigil/vigil.yaml"])
-        self.assertEqual(c["livenessProbe"]["httpGet"], {"path": "/healthz", "port": "metrics"})
+        self.assertEqual(c["livenessProbe"]["httpGet"],
+                         {"path": "/healthz", "port": "metrics", "scheme": "HTTP"})
         self.assertEqual(ds["spec"]["template"]["spec"]["tolerations"], [{"operator": "Exists"}])
         config = yaml.safe_load(self.config_map(docs)["data"]["vigil.yaml"])
         self.assertEqual(config, {"json_output": True, "webserver": {
@@ -160,6 +161,9 @@ class ChartRenderTest(unittest.TestCase):
         self.assertEqual(c["image"], "registry.example/vigil:9.9")
         self.assertEqual(c["args"], ["run", "-c", "/etc/vigil/vigil.yaml", "--no-logs"])
         self.assertEqual(c["ports"][0]["containerPort"], 9376)
+        self.assertEqual(c["readinessProbe"]["httpGet"]["scheme"], "HTTPS")
+        tls = next(v for v in pod["volumes"] if v["name"] == "tls")
+        self.assertEqual(tls["secret"]["secretName"], "vigil-tls")
         self.assertEqual(c["resources"], {"limits": {"memory": "300Mi"},  # merged over the default
                                           "requests": {"cpu": "100m", "memory": "64Mi"}})
         self.assertEqual(pod["nodeSelector"], {"kubernetes.io/os": "linux"})
@@ -170,6 +174,9 @@ class ChartRenderTest(unittest.TestCase):
         config = yaml.safe_load(self.config_map(docs)["data"]["vigil.yaml"])
         self.assertEqual(config["priority"], "warning")
         self.assertEqual(config["outputs"], {"rate": 5, "max_burst": 10})
+        self.assertEqual(config["webserver"], {
+            "enabled": True, "listen_address": "0.0.0.0", "listen_port": 9376,
+            "ssl_enabled": True, "ssl_certificate": "/etc/vigil-tls/vigil.pem"})
         self.assertEqual(config["http_output"], {
             "enabled": True, "url": "http://falcosidekick.falcosidekick.svc:2801/",
             "spill_file": "/var/lib/vigil/spill"})
@@ -196,6 +203,16 @@ class ChartRenderTest(unittest.TestCase):
                             os.path.join(REPO, "rules", "vigil_rules.yaml"))
         text = text.replace("/etc/vigil/rules.d", os.path.join(etc, "rules.d"))
         text = text.replace("/var/lib/vigil/spill", os.path.join(self.dir, "spill"))
+        if "/etc/vigil-tls/vigil.pem" in text:
+            if not shutil.which("openssl"):
+                self.skipTest("no openssl command to make the TLS secret's certificate")
+            pem = os.path.join(self.dir, "vigil.pem")
+            subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                            "-keyout", pem, "-out", pem + ".crt", "-days", "1",
+                            "-subj", "/CN=vigil"], check=True, capture_output=True)
+            with open(pem, "a") as out, open(pem + ".crt") as crt:
+                out.write(crt.read())
+            text = text.replace("/etc/vigil-tls/vigil.pem", pem)
         config = os.path.join(etc, "vigil.yaml")
         with open(config, "w") as f:
             f.write(text)

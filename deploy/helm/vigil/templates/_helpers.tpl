@@ -46,7 +46,12 @@ user's keys win). Keys are docs/CONFIG.md's.
 {{- $_ := set $config "rules_files" (list "/usr/share/vigil/rules/vigil_rules.yaml" "/etc/vigil/rules.d") -}}
 {{- end -}}
 {{- if .Values.webserver.enabled -}}
-{{- $_ := set $config "webserver" (dict "enabled" true "listen_address" "0.0.0.0" "listen_port" (int .Values.webserver.port)) -}}
+{{- $web := dict "enabled" true "listen_address" "0.0.0.0" "listen_port" (int .Values.webserver.port) -}}
+{{- if .Values.webserver.ssl.secretName -}}
+{{- $_ := set $web "ssl_enabled" true -}}
+{{- $_ := set $web "ssl_certificate" (printf "/etc/vigil-tls/%s" .Values.webserver.ssl.key) -}}
+{{- end -}}
+{{- $_ := set $config "webserver" $web -}}
 {{- end -}}
 {{- if .Values.httpOutput.enabled -}}
 {{- $http := dict "enabled" true "url" (required "httpOutput.url is required when httpOutput.enabled" .Values.httpOutput.url) -}}
