@@ -110,6 +110,7 @@ void NoteRestartOnlyChanges(const config::Config& now, const config::Config& run
     keys.emplace_back("baseline");
   }
   if (!(now.webserver == running.webserver)) keys.emplace_back("webserver");
+  if (now.drop_capabilities != running.drop_capabilities) keys.emplace_back("drop_capabilities");
   if (!keys.empty()) {
     log::Warning("reload: {} changed; read at start only, applied at the next restart",
                  Join(keys, ", "));

@@ -111,8 +111,8 @@ void AddRunAuditOptions(CLI::App& run, AgentOptions& options) {
       ->check(CLI::ExistingFile);
 }
 
-Result<std::unique_ptr<audit::AuditWatcher>> StartAuditWatcher(const AgentOptions& options,
-                                                               const std::string& hostname) {
+Result<std::unique_ptr<audit::AuditWatcher>> MakeAuditWatcher(const AgentOptions& options,
+                                                              const std::string& hostname) {
   if ((!options.audit && options.audit_policy.empty()) || !options.capture_path.empty()) {
     return nullptr;
   }
@@ -124,7 +124,6 @@ Result<std::unique_ptr<audit::AuditWatcher>> StartAuditWatcher(const AgentOption
   }
   auto watcher = std::make_unique<audit::AuditWatcher>(
       DockerClient(options.docker_socket), std::move(policy), audit::Severity::kMedium, hostname);
-  watcher->Start();
   return watcher;
 }
 

@@ -169,8 +169,8 @@ void AddRunLogscanOptions(CLI::App& run, AgentOptions& options) {
                "off");
 }
 
-std::unique_ptr<logscan::LogWatcher> StartLogWatcher(const AgentOptions& options,
-                                                     const std::string& hostname) {
+std::unique_ptr<logscan::LogWatcher> MakeLogWatcher(const AgentOptions& options,
+                                                    const std::string& hostname) {
   if (!options.logs || !options.capture_path.empty()) return nullptr;
   auto signatures = logscan::SignatureSet::BuiltIn();
   if (!signatures) {  // the built-in file is tested; this would be a build defect
@@ -179,7 +179,6 @@ std::unique_ptr<logscan::LogWatcher> StartLogWatcher(const AgentOptions& options
   }
   auto watcher = std::make_unique<logscan::LogWatcher>(DockerClient(options.docker_socket),
                                                        std::move(*signatures), hostname);
-  watcher->Start();
   return watcher;
 }
 

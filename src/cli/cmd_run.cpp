@@ -1,4 +1,5 @@
 // `vigil run` and `vigil capture`: the sensor feeding the pipeline until a signal.
+#include <linux/capability.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -23,6 +24,7 @@
 #include "output/health.h"
 #include "output/outputs.h"
 #include "output/web_server.h"
+#include "privileges/capabilities.h"
 #include "rules/loader.h"
 #include "runtime/metadata_service.h"
 #include "sensor/sensor.h"
@@ -179,12 +181,46 @@ sensor::SensorOptions SensorOptionsFor(const rules::RuleSet* rules, const AgentO
   return sensor_options;
 }
 
+// Least privilege, once the probes are attached and while vigil is one thread: keeps the
+// capabilities still needed (privileges::NeededAfterAttach) and says which. False: not starting
+// (what stands in the way is said on stderr).
+bool DropCapabilities(const config::Config& config, bool capturing, const sensor::Sensor& sensor) {
+  if (!config.drop_capabilities) {
+    auto now = privileges::CurrentCaps();
+    log::Info("capabilities kept (drop_capabilities: false): {}",
+              now ? privileges::FormatCaps(now->effective) : now.error().message);
+    return true;
+  }
+  const bool web_server = config.webserver.enabled && !capturing;
+  privileges::CapSet keep = privileges::NeededAfterAttach(web_server, config.webserver.listen_port);
+  // Kernels before 6.5 with kernel.unprivileged_bpf_disabled refuse a bpf() map lookup without
+  // CAP_BPF: the drop counters would read as zeros. Asked of the kernel, not of its version.
+  auto readable = privileges::WorksWithOnly(
+      keep, [&sensor] { return static_cast<bool>(sensor.CheckCountersReadable()); });
+  if (readable && !*readable) {
+    keep.set(CAP_BPF);
+    log::Warning("this kernel refuses BPF map reads without cap_bpf "
+                 "(kernel.unprivileged_bpf_disabled before Linux 6.5): cap_bpf is kept");
+  }
+  auto dropped = readable ? privileges::DropCapabilitiesExcept(keep) : Fail(readable.error());
+  if (!dropped) {
+    fmt::print(stderr,
+               "vigil: {}\nvigil: not starting (drop_capabilities: false keeps every "
+               "capability)\n",
+               dropped.error().message);
+    return false;
+  }
+  log::Info("{}", privileges::DescribeDrop(*dropped));
+  return true;
+}
+
 // The web server (/healthz, /metrics) when the config enables it; null otherwise.
 Result<std::unique_ptr<output::WebServer>> StartWebServer(const Running& running, bool capturing) {
   if (capturing || !running.config.webserver.enabled) return nullptr;
   auto server = output::WebServer::Start(running.config.webserver);
   if (!server) return Fail(server.error());
-  log::Info("web server on {}:{}: {}{}", running.config.webserver.listen_address, (*server)->port(),
+  log::Info("web server on {}{}:{}: {}{}", running.config.webserver.ssl_enabled ? "https://" : "",
+            running.config.webserver.listen_address, (*server)->port(),
             running.config.webserver.healthz_endpoint,
             running.config.webserver.prometheus_metrics_enabled ? " /metrics" : "");
   return std::move(*server);
@@ -415,15 +451,19 @@ int RunAgent(const AgentOptions& given) {
   Running running;
   if (int code = Prepare(given, options, running); code != 0) return code;
   const bool capturing = !options.capture_path.empty();
+  // Start-up order (least privilege): what can fail is checked first; then the probes are
+  // attached while vigil is still one thread, the capabilities it no longer needs are dropped,
+  // and only then do threads start (outputs, metadata, audit, logs, the sensor's reader, the
+  // web server): capabilities are per thread, and a new thread inherits its creator's.
   // vigil audit's checks on each container that starts (--audit); null when not asked for.
-  auto audit_watcher = StartAuditWatcher(options, Hostname());
+  auto audit_watcher = MakeAuditWatcher(options, Hostname());
   if (!audit_watcher) {
     fmt::print(stderr, "{}\nvigil: audit policy failed to load; not starting\n",
                audit_watcher.error().message);
     return 1;
   }
   // vigil logscan on every running container's Docker log (--logs); null when not asked for.
-  auto log_watcher = StartLogWatcher(options, Hostname());
+  auto log_watcher = MakeLogWatcher(options, Hostname());
   std::unique_ptr<CaptureWriter> capture;
   if (capturing) {
     auto writer = CaptureWriter::Create(options.capture_path);
@@ -434,22 +474,16 @@ int RunAgent(const AgentOptions& given) {
     capture = std::move(*writer);
   }
 
-  // Every output the config enables, each with its own queue and thread.
-  output::Outputs outputs;
-  if (!capturing) outputs.Configure(running.config);
-  // With --logs: an HTTP attack and the container's open of the file it named, linked.
-  auto correlating_sink = CorrelateLogAlerts(log_watcher.get(), outputs);
-  output::AlertSink& alert_sink = correlating_sink ? *correlating_sink : outputs;
-  // Learned profiles per image (--baseline); deviations go out like rule alerts.
+  // Learned profiles per image (--baseline); deviations go out like rule alerts, through the
+  // sink the outputs make once threads may start (no deviation is raised before the pipeline).
+  output::AlertSink* baseline_sink = nullptr;
   auto baseline = StartBaseline(options, Hostname(), [&](const Alert& alert) {
-    if (alert.priority <= running.min_priority) alert_sink.Emit(alert);
+    if (baseline_sink && alert.priority <= running.min_priority) baseline_sink->Emit(alert);
   });
   if (!baseline) {
     fmt::print(stderr, "vigil: {}\nvigil: not starting\n", baseline.error().message);
     return 1;
   }
-  ContainerMetadataService metadata{DockerClient(options.docker_socket)};
-  metadata.Start();
 
   sensor::SensorOptions sensor_options = SensorOptionsFor(running.rules.get(), options);
   if (baseline->engine) AddBaselineSensing(sensor_options);
@@ -458,6 +492,20 @@ int RunAgent(const AgentOptions& given) {
     fmt::print(stderr, "vigil: {}\n", sensor.error().message);
     return 1;
   }
+  if (!DropCapabilities(running.config, capturing, **sensor)) return 1;
+
+  // Threads from here on. Every output the config enables, each with its own queue and thread.
+  output::Outputs outputs;
+  if (!capturing) outputs.Configure(running.config);
+  // With --logs: an HTTP attack and the container's open of the file it named, linked.
+  auto correlating_sink = CorrelateLogAlerts(log_watcher.get(), outputs);
+  output::AlertSink& alert_sink = correlating_sink ? *correlating_sink : outputs;
+  baseline_sink = &alert_sink;
+  ContainerMetadataService metadata{DockerClient(options.docker_socket)};
+  metadata.Start();
+  if (*audit_watcher) (*audit_watcher)->Start();
+  if (log_watcher) log_watcher->Start();
+  (*sensor)->StartThreads();
 
   PipelineOptions pipeline_options;
   pipeline_options.rules = running.rules.get();

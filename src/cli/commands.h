@@ -95,10 +95,11 @@ CLI::App* AddAuditCommand(CLI::App& app, AuditOptions& options);
 int Audit(const AuditOptions& options);
 // `vigil run --audit` / `--audit-policy FILE`: declared on `run`, bound to `options`.
 void AddRunAuditOptions(CLI::App& run, AgentOptions& options);
-// The started watcher for `vigil run`; null when the audit was not asked for (or capturing).
-// An error when the policy does not load (its diagnostics are in the message).
-Result<std::unique_ptr<audit::AuditWatcher>> StartAuditWatcher(const AgentOptions& options,
-                                                               const std::string& hostname);
+// The watcher for `vigil run`, not started yet (its thread must start after the capabilities
+// are dropped); null when the audit was not asked for (or capturing). An error when the policy
+// does not load (its diagnostics are in the message).
+Result<std::unique_ptr<audit::AuditWatcher>> MakeAuditWatcher(const AgentOptions& options,
+                                                              const std::string& hostname);
 // Declares `vigil logscan` and its options (bound to `options`) on `app`.
 CLI::App* AddLogscanCommand(CLI::App& app, LogscanOptions& options);
 int Logscan(const LogscanOptions& options);
@@ -107,9 +108,9 @@ CLI::App* AddBaselineCommand(CLI::App& app, BaselineOptions& options);
 int Baseline(const BaselineOptions& options);
 // `vigil run --logs`: declared on `run`, bound to `options`.
 void AddRunLogscanOptions(CLI::App& run, AgentOptions& options);
-// The started watcher for `vigil run --logs`; null when not asked for (or capturing).
-std::unique_ptr<logscan::LogWatcher> StartLogWatcher(const AgentOptions& options,
-                                                     const std::string& hostname);
+// The watcher for `vigil run --logs`, not started yet; null when not asked for (or capturing).
+std::unique_ptr<logscan::LogWatcher> MakeLogWatcher(const AgentOptions& options,
+                                                    const std::string& hostname);
 // With a log watcher: a sink that passes every alert to `sink` and adds one when a container's
 // HTTP attack and its open of the file the attack named meet (logscan/correlator.h). Null
 // without a watcher.

@@ -205,9 +205,10 @@ void Reader::Check() {
     Error(At(set_at_.contains("http_output.url") ? "http_output.url" : "http_output.enabled"),
           "http_output is enabled but 'http_output.url' is not an http:// or https:// URL");
   }
-  if (c.webserver.ssl_enabled) {
-    Error(At("webserver.ssl_enabled"),
-          "'webserver.ssl_enabled': vigil's web server has no TLS; put a TLS proxy in front");
+  if (c.webserver.ssl_enabled && c.webserver.ssl_certificate.empty()) {
+    Error(At(set_at_.contains("webserver.ssl_certificate") ? "webserver.ssl_certificate"
+                                                           : "webserver.ssl_enabled"),
+          "webserver.ssl_enabled is true but 'webserver.ssl_certificate' names no PEM file");
   }
   in_addr address{};
   if (inet_pton(AF_INET, c.webserver.listen_address.c_str(), &address) != 1) {

@@ -66,7 +66,9 @@ struct WebServer {
   uint32_t listen_port = 8765;
   std::string healthz_endpoint = "/healthz";  // k8s_healthz_endpoint
   bool prometheus_metrics_enabled = true;     // GET /metrics
-  bool ssl_enabled = false;                   // not supported: true is an error
+  bool ssl_enabled = false;                   // HTTPS instead of HTTP
+  // PEM: the private key and the certificate (then its chain), in one file as Falco's.
+  std::string ssl_certificate = "/etc/vigil/vigil.pem";
   bool operator==(const WebServer&) const = default;
 };
 
@@ -107,6 +109,8 @@ struct Config {
   std::string baseline_mode = "auto";  // learn, detect, auto
   double baseline_quiet_period_s = 3600;  // auto: learning ends after this long without news
   std::string baseline_key = "image";   // image, name, or label:KEY
+  // Once the probes are attached, keep only the capabilities still needed (docs/DEPLOY.md).
+  bool drop_capabilities = true;
 };
 
 // A value placed on top of the file: a flag or a `--set key=value`. `value` is YAML (so

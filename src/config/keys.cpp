@@ -198,6 +198,7 @@ std::vector<KeySpec> AgentKeys() {
       {"webserver.prometheus_metrics_enabled",
        Bool(Field(&C::webserver, &WebServer::prometheus_metrics_enabled))},
       {"webserver.ssl_enabled", Bool(Field(&C::webserver, &WebServer::ssl_enabled))},
+      {"webserver.ssl_certificate", String(Field(&C::webserver, &WebServer::ssl_certificate))},
       {"docker_socket", String(Field(&C::docker_socket))},
       {"ring_buffer_mb", Integer(Field(&C::ring_buffer_mb), 1, 1024)},
       {"reader_thread", OneOf(Field(&C::reader_thread), {"auto", "on", "off"})},
@@ -211,6 +212,7 @@ std::vector<KeySpec> AgentKeys() {
       {"baseline.mode", OneOf(Field(&C::baseline_mode), {"learn", "detect", "auto"})},
       {"baseline.quiet_period", Seconds(Field(&C::baseline_quiet_period_s), 0, 1e9)},
       {"baseline.key", String(Field(&C::baseline_key))},
+      {"drop_capabilities", Bool(Field(&C::drop_capabilities))},
   };
 }
 
@@ -236,7 +238,6 @@ const std::vector<std::pair<std::string_view, std::string_view>> kIgnored = {
     {"grpc", "the gRPC server"},
     {"grpc_output", "the gRPC output"},
     {"webserver.threadiness", "web server threads (vigil's answers on one)"},
-    {"webserver.ssl_certificate", "TLS for the web server"},
     {"log_stderr", "logging to stderr (vigil always logs to stderr)"},
     {"log_syslog", "logging to syslog"},
     {"libs_logger", "libs logging"},

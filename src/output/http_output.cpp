@@ -103,10 +103,9 @@ SpillQueueOptions SpillOptionsFor(const config::HttpOutput& http, std::size_t ca
 
 HttpOutput::HttpOutput(std::unique_ptr<Transport> transport, SpillQueueOptions queue,
                        JsonOptions json)
-    : transport_(std::move(transport)),
-      json_(json),
-      queue_(std::move(queue), transport_.get()),
-      thread_([this] { Run(); }) {}
+    : transport_(std::move(transport)), json_(json), queue_(std::move(queue), transport_.get()) {
+  StartThread();
+}
 
 HttpOutput::~HttpOutput() {
   Close(std::chrono::milliseconds(0));
@@ -115,7 +114,7 @@ HttpOutput::~HttpOutput() {
 void HttpOutput::Enqueue(const Alert& alert) {
   {
     std::lock_guard lock(mutex_);
-    if (closing_) {
+    if (closing()) {
       queue_.CountDropped();
       return;
     }
@@ -127,8 +126,7 @@ void HttpOutput::Enqueue(const Alert& alert) {
 void HttpOutput::Run() {
   std::unique_lock lock(mutex_);
   while (true) {
-    const bool late = closing_ && std::chrono::steady_clock::now() >= deadline_;
-    if (closing_ && (late || queue_.Idle())) break;
+    if (closing() && (late() || queue_.Idle())) break;
     lock.unlock();
     const auto wait_ns = queue_.Step();
     lock.lock();
@@ -138,14 +136,14 @@ void HttpOutput::Run() {
     const auto until =
         std::chrono::steady_clock::now() +
         (wait_ns ? std::chrono::nanoseconds(*wait_ns) : std::chrono::milliseconds(200));
-    while (!closing_ && std::chrono::steady_clock::now() < until) {
+    while (!closing() && std::chrono::steady_clock::now() < until) {
       wake_.wait_until(lock, until);
       if (!wait_ns) break;  // idle: a new alert woke us
       lock.unlock();
       queue_.Relieve();
       lock.lock();
     }
-    if (closing_ && wait_ns && *wait_ns > 0) break;  // the receiver is down: do not wait it out
+    if (closing() && wait_ns && *wait_ns > 0) break;  // the receiver is down: do not wait it out
   }
   lock.unlock();
   queue_.Shelve();
@@ -154,18 +152,6 @@ void HttpOutput::Run() {
     log::Info("http output: {} alerts wait in the spill file {} for the receiver", stats.spilled,
               queue_.options().spill_path);
   }
-}
-
-void HttpOutput::Close(std::chrono::milliseconds grace) {
-  if (closed_) return;
-  closed_ = true;
-  {
-    std::lock_guard lock(mutex_);
-    closing_ = true;
-    deadline_ = std::chrono::steady_clock::now() + grace;
-  }
-  wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace vigil::output

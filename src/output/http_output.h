@@ -4,21 +4,19 @@
 // Its own thread; the event loop only queues.
 #pragma once
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <thread>
 
 #include "config/config.h"
 #include "output/output.h"
 #include "output/spill_queue.h"
+#include "output/threaded_output.h"
 
 namespace vigil::output {
 
 // libcurl, one easy handle reused for every request (keep-alive). Used by one thread.
 std::unique_ptr<Transport> MakeCurlTransport(const config::HttpOutput& options);
 
-class HttpOutput final : public Output {
+class HttpOutput final : public ThreadedOutput {
  public:
   HttpOutput(std::unique_ptr<Transport> transport, SpillQueueOptions queue, JsonOptions json);
   ~HttpOutput() override;
@@ -26,21 +24,14 @@ class HttpOutput final : public Output {
   const std::string& name() const override { return name_; }
   void Enqueue(const Alert& alert) override;
   OutputStats Stats() const override { return queue_.Stats(); }
-  void Close(std::chrono::milliseconds grace) override;
 
  private:
-  void Run();
+  void Run() override;
 
   const std::string name_ = "http";
   std::unique_ptr<Transport> transport_;
   const JsonOptions json_;
   SpillQueue queue_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool closing_ = false;                            // guarded by mutex_
-  std::chrono::steady_clock::time_point deadline_;  // guarded by mutex_
-  bool closed_ = false;
-  std::thread thread_;
 };
 
 SpillQueueOptions SpillOptionsFor(const config::HttpOutput& http, std::size_t capacity);

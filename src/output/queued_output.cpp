@@ -13,8 +13,9 @@ QueuedOutput::QueuedOutput(std::string name, std::unique_ptr<Deliverer> delivere
     : name_(std::move(name)),
       deliverer_(std::move(deliverer)),
       format_(format),
-      capacity_(capacity),
-      thread_([this] { Run(); }) {}
+      capacity_(capacity) {
+  StartThread();
+}
 
 QueuedOutput::~QueuedOutput() {
   Close(std::chrono::milliseconds(0));
@@ -23,7 +24,7 @@ QueuedOutput::~QueuedOutput() {
 void QueuedOutput::Enqueue(const Alert& alert) {
   {
     std::lock_guard lock(mutex_);
-    if (closing_ || queue_.size() >= capacity_) {
+    if (closing() || queue_.size() >= capacity_) {
       dropped_.fetch_add(1);
       return;
     }
@@ -64,15 +65,14 @@ void QueuedOutput::DeliverOne(const Alert& alert) {
 void QueuedOutput::Run() {
   std::unique_lock lock(mutex_);
   while (true) {
-    wake_.wait(lock, [&] { return closing_ || !queue_.empty() || reopen_.load(); });
+    wake_.wait(lock, [&] { return closing() || !queue_.empty() || reopen_.load(); });
     if (reopen_.exchange(false)) {
       lock.unlock();
       deliverer_->Reopen();
       lock.lock();
     }
-    const bool late = closing_ && std::chrono::steady_clock::now() >= deadline_;
-    if (queue_.empty() || late) {
-      if (closing_) break;
+    if (queue_.empty() || late()) {
+      if (closing()) break;
       continue;
     }
     Alert alert = std::move(queue_.front());
@@ -88,18 +88,6 @@ void QueuedOutput::Run() {
   lock.unlock();
   deliverer_->Flush();
   deliverer_->Close();
-}
-
-void QueuedOutput::Close(std::chrono::milliseconds grace) {
-  if (closed_) return;
-  closed_ = true;
-  {
-    std::lock_guard lock(mutex_);
-    closing_ = true;
-    deadline_ = std::chrono::steady_clock::now() + grace;
-  }
-  wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
 }
 
 }  // namespace vigil::output

@@ -5,17 +5,15 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <deque>
 #include <memory>
-#include <mutex>
-#include <thread>
 
 #include "output/output.h"
+#include "output/threaded_output.h"
 
 namespace vigil::output {
 
-class QueuedOutput final : public Output {
+class QueuedOutput final : public ThreadedOutput {
  public:
   QueuedOutput(std::string name, std::unique_ptr<Deliverer> deliverer, LineFormat format,
                std::size_t capacity);
@@ -25,10 +23,9 @@ class QueuedOutput final : public Output {
   void Enqueue(const Alert& alert) override;
   OutputStats Stats() const override;
   void Reopen() override;
-  void Close(std::chrono::milliseconds grace) override;
 
  private:
-  void Run();
+  void Run() override;
   void DeliverOne(const Alert& alert);
 
   const std::string name_;
@@ -36,17 +33,11 @@ class QueuedOutput final : public Output {
   const LineFormat format_;
   const std::size_t capacity_;
 
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<Alert> queue_;                         // guarded by mutex_
-  bool closing_ = false;                            // guarded by mutex_
-  std::chrono::steady_clock::time_point deadline_;  // guarded by mutex_
-  bool closed_ = false;
+  std::deque<Alert> queue_;  // guarded by mutex_
   std::atomic<bool> reopen_{false};
   std::atomic<uint64_t> delivered_{0};
   std::atomic<uint64_t> dropped_{0};
   std::atomic<uint64_t> failed_{0};
-  std::thread thread_;
 };
 
 }  // namespace vigil::output

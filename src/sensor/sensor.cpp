@@ -507,8 +507,7 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
   void* prod = mmap(nullptr, page, PROT_READ, MAP_SHARED, ring_fd, page);
   if (cons != MAP_FAILED) impl->consumer_pos = static_cast<const unsigned long*>(cons);
   if (prod != MAP_FAILED) impl->producer_pos = static_cast<const unsigned long*>(prod);
-  impl->reader_mode = options.reader_thread;
-  if (impl->reader_mode == ReaderThread::kOn) impl->StartReader();
+  impl->reader_mode = options.reader_thread;  // kOn: started by StartThreads or the first Poll
   impl->boot_to_wall = BootToWallOffsetNs();
   impl->attached = "sched_process_exec sched_process_fork sched_process_exit";
   if (!opens_attached.empty()) {
@@ -520,8 +519,15 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
   return std::unique_ptr<Sensor>(new Sensor(std::move(impl)));
 }
 
+void Sensor::StartThreads() {
+  if (impl_->reader_mode == ReaderThread::kOn) impl_->StartReader();
+}
+
 Result<int> Sensor::Poll(int timeout_ms, const Handler& handler) {
   int handed = 0;
+  if (timeout_ms != 0 && impl_->reader_mode == ReaderThread::kOn && !impl_->queue) {
+    impl_->StartReader();
+  }
   if (impl_->queue) {
     if (timeout_ms == 0) {
       handed = impl_->StopReader(&handler);  // a drain: the rest is consumed below
@@ -556,6 +562,17 @@ Result<int> Sensor::Poll(int timeout_ms, const Handler& handler) {
   }
   if (n < 0 && n != -EINTR) return Fail("poll ring buffer: {}", ErrnoText(-n));
   return handed;
+}
+
+Status Sensor::CheckCountersReadable() const {
+  const int cpus = libbpf_num_possible_cpus();
+  if (cpus <= 0) return Fail("count the possible CPUs: {}", ErrnoText(-cpus));
+  std::vector<uint64_t> values(static_cast<std::size_t>(cpus));
+  const uint32_t key = 0;
+  if (bpf_map_lookup_elem(bpf_map__fd(impl_->skel->maps.sent_counts), &key, values.data()) != 0) {
+    return Fail("read the kernel's counters: {}", ErrnoText(errno));
+  }
+  return {};
 }
 
 SensorStats Sensor::Stats() const {

@@ -62,12 +62,16 @@ class Sensor {
  public:
   using Handler = std::function<void(Event&)>;
 
-  // Loads and attaches. Errors name the step and the kernel's reason.
+  // Loads and attaches. Errors name the step and the kernel's reason. Starts no thread: the
+  // caller may drop its capabilities (which are per thread) between Open and the first Poll.
   static Result<std::unique_ptr<Sensor>> Open(const SensorOptions& options);
   ~Sensor();
   Sensor(const Sensor&) = delete;
   Sensor& operator=(const Sensor&) = delete;
 
+  // Starts the reader thread now when SensorOptions::reader_thread is kOn (the first Poll
+  // would otherwise); it inherits the calling thread's capabilities.
+  void StartThreads();
   // Waits up to `timeout_ms` for records and hands each, decoded, to `handler` (on this
   // thread; the Event is reused for the next record). Returns the number of records.
   // Poll(0) drains: it stops the reader thread, if one runs, and consumes what is left here.
@@ -79,6 +83,10 @@ class Sensor {
   std::vector<std::pair<uint64_t, SyscallSet>> ContainerSyscalls() const;
   // Forgets a cgroup's bitmap (its container was removed).
   void ForgetCgroup(uint64_t cgroup_id);
+  // Whether the kernel's counters can be read now (a bpf() map lookup through the map's file
+  // descriptor). Kernels before 6.5 with kernel.unprivileged_bpf_disabled refuse every bpf()
+  // call, lookups included, to a process without CAP_BPF: Stats() would then read zeros.
+  Status CheckCountersReadable() const;
   // Which programs are attached, for the "ready" line: "exec fork exit open openat …".
   std::string AttachedSummary() const;
 

@@ -39,6 +39,13 @@ class ImageTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("<built-in>/vigil_rules.yaml: ok", result.stdout)
 
+    def test_the_built_in_rules_file_is_in_the_image(self):
+        # The Helm chart's customRules name it beside their own files.
+        path = "/usr/share/vigil/rules/vigil_rules.yaml"
+        result = self.run_image("rules", "validate", path)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertIn(path + ": ok", result.stdout)
+
 
 if __name__ == "__main__":
     harness.main()

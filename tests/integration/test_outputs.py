@@ -2,9 +2,13 @@
 down then up, every alert delivered exactly once through the spill file), syslog datagrams,
 a file reopened on SIGUSR1 after a rename, a program's stdin, and the rate limits and
 deduplication with their held-back counts."""
+import http.client
 import json
 import os
+import shutil
 import signal
+import ssl
+import subprocess
 import time
 import unittest
 import urllib.error
@@ -214,6 +218,49 @@ class OutputsTest(unittest.TestCase):
             self.assertEqual(e.exception.code, 404)
         finally:
             self.stop(agent)
+
+    def test_healthz_and_metrics_over_tls(self):
+        if not shutil.which("openssl"):
+            self.skipTest("no openssl command to make a test certificate "
+                          "(scripts/install-deps installs it)")
+        key, cert, pem = (self.t.path(n) for n in ("key.pem", "cert.pem", "vigil.pem"))
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                        key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True)
+        with open(pem, "w") as out:  # as Falco's ssl_certificate: the key, then the certificate
+            for part in (key, cert):
+                with open(part) as f:
+                    out.write(f.read())
+        port = free_port()
+        agent = self.agent("webserver.enabled=true", "webserver.listen_port=%d" % port,
+                           "webserver.ssl_enabled=true", "webserver.ssl_certificate=" + pem)
+        try:
+            self.assertTrue(any("web server on https://127.0.0.1:%d" % port in l
+                                for l in agent.stderr), agent.stderr)
+            # Verified against the test's own certificate: it is the one served.
+            context = ssl.create_default_context(cafile=cert)
+            base = "https://127.0.0.1:%d" % port
+            with urllib.request.urlopen(base + "/healthz", timeout=5, context=context) as r:
+                self.assertEqual(r.status, 200)
+                self.assertEqual(json.loads(r.read()), {"status": "ok"})
+            with urllib.request.urlopen(base + "/metrics", timeout=5, context=context) as r:
+                self.assertIn("vigil_events_total", r.read().decode())
+            # Plain HTTP gets no answer.
+            with self.assertRaises((http.client.HTTPException, OSError)):
+                urllib.request.urlopen("http://127.0.0.1:%d/healthz" % port, timeout=5).read()
+        finally:
+            self.stop(agent)
+        # A certificate file that is not there: vigil says so and does not start.
+        result = subprocess.run([harness.VIGIL, "run", "-r", self.t.rules,
+                                 "--set", "webserver.enabled=true",
+                                 "--set", "webserver.listen_port=%d" % port,
+                                 "--set", "webserver.ssl_enabled=true",
+                                 "--set", "webserver.ssl_certificate=" + self.t.path("none.pem")],
+                                capture_output=True, text=True, timeout=60)
+        self.assertEqual(result.returncode, 1, result.stderr)
+        self.assertIn("web server: read %s: No such file or directory" % self.t.path("none.pem"),
+                      result.stderr)
 
 
 if __name__ == "__main__":

@@ -138,9 +138,10 @@ INSTANTIATE_TEST_SUITE_P(
                   "'program_output.program' names no command"},
         ErrorCase{"HttpWithoutUrl", "http_output:\n  enabled: true\n  url: ftp://x\n",
                   "vigil.yaml:3:8: error: http_output is enabled but 'http_output.url' is not"},
-        ErrorCase{"WebServerTls", "webserver:\n  ssl_enabled: true\n",
-                  "vigil.yaml:2:16: error: 'webserver.ssl_enabled': vigil's web server has no "
-                  "TLS"},
+        ErrorCase{"WebServerTlsWithoutCertificate",
+                  "webserver:\n  ssl_enabled: true\n  ssl_certificate: ''\n",
+                  "vigil.yaml:3:20: error: webserver.ssl_enabled is true but "
+                  "'webserver.ssl_certificate' names no PEM file"},
         ErrorCase{"WebServerAddress", "webserver:\n  listen_address: localhost\n",
                   "vigil.yaml:2:19: error: 'webserver.listen_address' must be an IPv4 address"},
         ErrorCase{"WebServerPort", "webserver:\n  listen_port: 70000\n",
@@ -215,6 +216,18 @@ TEST(Config, SettingsOverrideTheFile) {
   EXPECT_EQ(loaded->config.file.filename, "/tmp/b");
   EXPECT_TRUE(loaded->config.file.enabled);
   std::remove(path.c_str());
+}
+
+TEST(Config, DropCapabilitiesIsOnUnlessSetOff) {
+  EXPECT_TRUE(Parse("").drop_capabilities);
+  EXPECT_FALSE(Parse("drop_capabilities: false\n").drop_capabilities);
+  auto set = ParseSetArgument("drop_capabilities=false");
+  ASSERT_TRUE(set);
+  auto loaded = BuildConfig("", {*set});
+  ASSERT_TRUE(loaded) << loaded.error().message;
+  EXPECT_FALSE(loaded->config.drop_capabilities);
+  EXPECT_THAT(ErrorOf("drop_capabilities: sometimes\n"),
+              HasSubstr("'drop_capabilities' must be true or false"));
 }
 
 TEST(Config, SettingsTakeYamlListsSectionsAndLiterals) {
@@ -324,6 +337,7 @@ TEST(Config, TheExampleFileHasEveryKeyWithItsDefault) {
   EXPECT_EQ(c.webserver, defaults.webserver);
   EXPECT_EQ(c.reader_thread, defaults.reader_thread);
   EXPECT_EQ(c.logs_enabled, defaults.logs_enabled);
+  EXPECT_EQ(c.drop_capabilities, defaults.drop_capabilities);
 
   std::ifstream in(path);
   std::stringstream text;
