@@ -100,6 +100,39 @@ class OutputsTest(unittest.TestCase):
             self.stop(agent)
             receiver.stop()
 
+    def test_https_receiver_verified_against_its_ca(self):
+        if not shutil.which("openssl"):
+            self.skipTest("no openssl command to make a test certificate")
+        cert, key = self.t.path("cert.pem"), self.t.path("key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                        key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1"], check=True,
+                       capture_output=True)
+        port = free_port()
+        receiver = HttpReceiver(port, tls=(cert, key))
+        try:
+            # Unknown CA: refused (the alert waits in the spill file), never sent in clear.
+            spill = self.t.path("spill")
+            agent = self.agent("http_output.enabled=true",
+                               "http_output.url=https://127.0.0.1:%d/" % port,
+                               "http_output.spill_file=" + spill,
+                               "http_output.retry_initial_backoff=0.05")
+            fired = self.t.fire()
+            self.assertTrue(wait_until(lambda: len(read_lines(spill)) == 1, 15), agent.stderr)
+            self.assertEqual(receiver.bodies, [])
+            self.stop(agent)
+            # Its CA given: delivered over TLS, the spilled alert first.
+            agent = self.agent("http_output.enabled=true",
+                               "http_output.url=https://127.0.0.1:%d/" % port,
+                               "http_output.spill_file=" + spill, "http_output.ca_cert=" + cert)
+            fired2 = self.t.fire()
+            got = lambda: [b["output_fields"]["fd.name"] for b in receiver.bodies]
+            self.assertTrue(wait_until(lambda: len(got()) >= 2, 15), agent.stderr)
+            self.assertEqual(got(), [fired, fired2])
+            self.stop(agent)
+        finally:
+            receiver.stop()
+
     def test_syslog_datagrams(self):
         socket_path = self.t.path("log.sock")
         receiver = SyslogReceiver(socket_path)

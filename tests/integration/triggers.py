@@ -4,6 +4,7 @@ import http.server
 import json
 import os
 import socket
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -64,9 +65,10 @@ def free_port():
 
 
 class HttpReceiver:
-    """A falcosidekick stand-in: takes JSON POSTs to / and keeps them."""
+    """A falcosidekick stand-in: takes JSON POSTs to / and keeps them. With `tls` (a
+    certificate and key file), over HTTPS."""
 
-    def __init__(self, port):
+    def __init__(self, port, tls=None):
         self.bodies = []
         self.requests = 0
         self.user_agents = set()
@@ -89,6 +91,10 @@ class HttpReceiver:
                 pass
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
