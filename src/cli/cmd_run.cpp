@@ -70,6 +70,12 @@ output::HealthCounters Sample(const EventPipeline& pipeline, const sensor::Senso
   c.ring_buffer_bytes = stats.ring_buffer_bytes;
   c.processes = pipeline.processes_tracked();
   c.containers = pipeline.containers_known();
+  c.rule_eval_ns = pipeline.rule_eval_ns();
+  if (const baseline::Engine* engine = pipeline.baseline()) {
+    auto stats = engine->stats();
+    c.baseline_profiles = stats.profiles;
+    c.baseline_deviations = stats.deviations;
+  }
   SampleSelf(c);
   return c;
 }

@@ -107,8 +107,15 @@ void EventPipeline::Handle(Event& event) {
     options_.baseline->Observe(event, *process, processes_.Find(process->ppid), user);
   }
   if (!options_.rules) return;
+  const bool timed = events_ % kEvalSampleEvery == 0;
+  const auto start = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
   ctx_.Begin(&event, process);
   options_.rules->Match(ctx_, event.type, [&](const rules::Rule& rule) { Emit(rule, *process); });
+  if (timed) {
+    rule_eval_sampled_ns_ += static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start)
+            .count());
+  }
 }
 
 void EventPipeline::Emit(const rules::Rule& rule, const vigil::Process& process) {

@@ -62,6 +62,10 @@ class EventPipeline {
   // How often processes whose exit was never seen (lost records) are looked for in /proc.
   static constexpr uint64_t kReapIntervalNs = 30'000'000'000ull;
   uint64_t alerts() const { return alerts_; }
+  const baseline::Engine* baseline() const { return options_.baseline; }
+  // Rule evaluation time, estimated: one event in kEvalSampleEvery is timed.
+  static constexpr uint64_t kEvalSampleEvery = 32;
+  uint64_t rule_eval_ns() const { return rule_eval_sampled_ns_ * kEvalSampleEvery; }
   std::size_t processes_tracked() const { return processes_.size(); }
   std::size_t containers_known() const { return containers_.size(); }
   Status capture_status() const { return capture_status_; }
@@ -80,6 +84,7 @@ class EventPipeline {
   rules::EvalContext ctx_;
   uint64_t events_ = 0;
   uint64_t alerts_ = 0;
+  uint64_t rule_eval_sampled_ns_ = 0;
   Alert alert_;
   Status capture_status_;
   std::size_t forgotten_since_trim_ = 0;

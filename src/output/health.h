@@ -28,6 +28,12 @@ struct HealthCounters {
   uint64_t ring_buffer_bytes = 0;  // the kernel ring buffer, mapped twice into the agent
   uint64_t processes = 0;          // state now: processes tracked (live and recently exited)
   uint64_t containers = 0;         // state now: containers with metadata
+  // Time spent evaluating rules, estimated from one event in EventPipeline::kEvalSampleEvery
+  // (timing every event would cost more than many rules do).
+  uint64_t rule_eval_ns = 0;
+  // Baselines: profiles held, and alerts raised on new behaviour.
+  uint64_t baseline_profiles = 0;
+  uint64_t baseline_deviations = 0;
 };
 
 // Says when events were lost: the first loss at once, then at most one alert per

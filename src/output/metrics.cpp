@@ -24,6 +24,8 @@ void Counters(std::string& out, const HealthCounters& c) {
       {"vigil_kernel_records_dropped_total",
        {"Records lost: the ring buffer was full", c.kernel_dropped}},
       {"vigil_decode_errors_total", {"Records lost in user space: undecodable", c.decode_errors}},
+      {"vigil_baseline_deviations_total",
+       {"Alerts on behaviour new to an image's baseline", c.baseline_deviations}},
   };
   for (const auto& [name, what] : counters) {
     Metric(out, name, "counter", what.first);
@@ -31,11 +33,16 @@ void Counters(std::string& out, const HealthCounters& c) {
   }
   Metric(out, "vigil_cpu_seconds_total", "counter", "The agent's CPU time, user and system");
   out += fmt::format("vigil_cpu_seconds_total {:.3f}\n", static_cast<double>(c.cpu_ns) / 1e9);
+  Metric(out, "vigil_rule_evaluation_seconds_total", "counter",
+         "Time spent evaluating rules (estimated from one event in 32)");
+  out += fmt::format("vigil_rule_evaluation_seconds_total {:.6f}\n",
+                     static_cast<double>(c.rule_eval_ns) / 1e9);
   const std::pair<const char*, std::pair<const char*, uint64_t>> gauges[] = {
       {"vigil_resident_memory_bytes", {"The agent's resident memory", c.rss_bytes}},
       {"vigil_ring_buffer_bytes", {"The kernel ring buffer's size", c.ring_buffer_bytes}},
       {"vigil_processes_tracked", {"Processes in the state table", c.processes}},
       {"vigil_containers_known", {"Containers with metadata", c.containers}},
+      {"vigil_baseline_profiles", {"Baseline profiles held (--baseline)", c.baseline_profiles}},
   };
   for (const auto& [name, what] : gauges) {
     Metric(out, name, "gauge", what.first);

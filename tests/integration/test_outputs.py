@@ -246,6 +246,15 @@ class OutputsTest(unittest.TestCase):
             self.assertRegex(text, r'\nvigil_output_delivered_total\{output="stdout"\} 1\n')
             self.assertRegex(text, r'\nvigil_output_queue_depth\{output="stdout"\} 0\n')
             self.assertRegex(text, r"\nvigil_resident_memory_bytes [1-9]\d*\n")
+            # Prometheus's own parser reads every family, with its type.
+            from prometheus_client.parser import text_string_to_metric_families
+            families = {f.name: f for f in text_string_to_metric_families(text)}
+            self.assertEqual(families["vigil_events"].type, "counter")
+            self.assertGreater(families["vigil_rule_evaluation_seconds"].samples[0].value, 0)
+            self.assertEqual(families["vigil_resident_memory_bytes"].type, "gauge")
+            by_rule = [s for s in families["vigil_alerts_by_rule"].samples
+                       if s.labels.get("rule") == "Ops trigger read"]
+            self.assertEqual([(s.labels["priority"], s.value) for s in by_rule], [("Warning", 1.0)])
             with self.assertRaises(urllib.error.HTTPError) as e:
                 urllib.request.urlopen(base + "/nothing", timeout=5)
             self.assertEqual(e.exception.code, 404)
