@@ -306,7 +306,17 @@ void Engine::Apply(ContainerState& c, Behaviour&& b) {
     return;
   }
   if (Covered(*p, b)) return;
-  if (!reported_[p->key].insert(ReportKey(b)).second) return;
+  std::set<std::string>& reported = reported_[p->key];
+  if (reported.size() >= kMaxReported && !reported.contains(ReportKey(b))) {
+    if (stats_.deviations_unreported++ == 0) {
+      log::Warning(
+          "baseline: {} has {} distinct deviations; further new ones are counted, not "
+          "alerted",
+          p->key, kMaxReported);
+    }
+    return;
+  }
+  if (!reported.insert(ReportKey(b)).second) return;
   ++stats_.deviations;
   Raise(c, *p, b);
 }

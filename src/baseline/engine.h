@@ -87,15 +87,20 @@ class Engine {
     std::size_t profiles = 0;
     std::size_t learning = 0;
     std::size_t containers = 0;
-    uint64_t learned = 0;          // items added to profiles
-    uint64_t deviations = 0;       // alerts raised
-    uint64_t pending_dropped = 0;  // observations lost waiting for metadata
+    uint64_t learned = 0;                // items added to profiles
+    uint64_t deviations = 0;             // alerts raised
+    uint64_t deviations_unreported = 0;  // past kMaxReported for their profile
+    uint64_t pending_dropped = 0;        // observations lost waiting for metadata
     uint64_t store_errors = 0;
   };
   Stats stats() const;
 
   // Held per container until its metadata arrives; more are counted and dropped.
   static constexpr std::size_t kMaxPending = 4096;
+  // Deviations remembered per profile (so each alerts once); past this, new ones are counted
+  // (Stats::deviations_unreported), not alerted: a container inventing names without end
+  // must not grow the agent without end.
+  static constexpr std::size_t kMaxReported = 10000;
 
   // What a container did, as a profile would hold it.
   struct Behaviour {

@@ -337,5 +337,29 @@ TEST_F(BaselineEngineTest, PendingObservationsAreBounded) {
   EXPECT_EQ(engine->stats().pending_dropped, 10u);
 }
 
+TEST_F(BaselineEngineTest, DeviationsRememberedAreBounded) {
+  {
+    auto engine = Make(RunMode::kLearn);
+    engine->ContainerKnown(Container());
+    Workload(*engine);
+    ASSERT_TRUE(engine->Flush().has_value());
+  }
+  auto engine = Make(RunMode::kDetect);
+  engine->ContainerKnown(Container());
+  Process sh = Proc(101, 100, "/bin/sh");
+  for (std::size_t i = 0; i < Engine::kMaxReported + 5; ++i) {
+    engine->Observe(
+        Open(sh,
+             "/srv/data/file-" + std::string(1, 'a' + i % 26) +
+                 std::string(1, 'a' + (i / 26) % 26) + std::string(1, 'a' + (i / 676) % 26),
+             O_WRONLY),
+        sh, nullptr, "");
+  }
+  const auto stats = engine->stats();
+  EXPECT_EQ(stats.deviations + stats.deviations_unreported,
+            std::min<uint64_t>(Engine::kMaxReported + 5, 17576));
+  EXPECT_LE(stats.deviations, Engine::kMaxReported);
+}
+
 }  // namespace
 }  // namespace vigil::baseline
