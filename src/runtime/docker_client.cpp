@@ -1,11 +1,10 @@
 #include "runtime/docker_client.h"
 
+#include <curl/curl.h>
 #include <sys/stat.h>
 
-#include <optional>
-
-#include <curl/curl.h>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "common/clock.h"
 #include "common/strings.h"
@@ -20,7 +19,9 @@ struct CurlGlobal {
   CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
   ~CurlGlobal() { curl_global_cleanup(); }
 };
-void EnsureCurl() { static CurlGlobal global; }
+void EnsureCurl() {
+  static CurlGlobal global;
+}
 
 struct CurlHandle {
   CURL* curl = curl_easy_init();
@@ -50,8 +51,8 @@ const json& Member(const json& j, const char* key) {
 std::vector<std::string> HealthcheckCommand(const json& healthcheck) {
   std::vector<std::string> out;
   auto test = healthcheck.is_object() ? healthcheck.find("Test") : healthcheck.end();
-  if (!healthcheck.is_object() || test == healthcheck.end() || !test->is_array() ||
-      test->empty() || !(*test)[0].is_string()) {
+  if (!healthcheck.is_object() || test == healthcheck.end() || !test->is_array() || test->empty() ||
+      !(*test)[0].is_string()) {
     return out;
   }
   const std::string kind = (*test)[0].get<std::string>();
@@ -174,6 +175,17 @@ Result<json> DockerClient::StatContainerPath(std::string_view id, std::string_vi
   return parsed;
 }
 
+std::string RepoDigestFor(const json& image, std::string_view repository) {
+  auto digests = image.is_object() ? image.find("RepoDigests") : image.end();
+  if (!image.is_object() || digests == image.end() || !digests->is_array()) return {};
+  for (const auto& d : *digests) {
+    if (!d.is_string()) continue;
+    ImageRef ref = ParseImageRef(d.get<std::string>());
+    if (!ref.digest.empty() && ref.repository == repository) return ref.digest;
+  }
+  return {};
+}
+
 Result<ContainerInfo> ContainerInfoFromInspect(const json& inspect) {
   if (!inspect.is_object()) return Fail("container inspect: not an object");
   ContainerInfo info;
@@ -208,7 +220,8 @@ Result<ContainerInfo> ContainerInfoFromInspect(const json& inspect) {
       mount.destination = Text(m, "Destination");
       mount.mode = Text(m, "Mode");
       mount.propagation = Text(m, "Propagation");
-      if (auto rw = m.find("RW"); rw != m.end() && rw->is_boolean()) mount.read_write = rw->get<bool>();
+      if (auto rw = m.find("RW"); rw != m.end() && rw->is_boolean())
+        mount.read_write = rw->get<bool>();
       info.mounts.push_back(std::move(mount));
     }
   }
@@ -241,14 +254,20 @@ Result<ContainerInfo> DockerClient::InspectContainer(std::string_view id) const 
   if (!answer) return Fail(answer.error());
   auto info = ContainerInfoFromInspect(*answer);
   if (!info) return info;
-  // Created from an image id rather than a name: ask the image for its name.
-  if (info->image.starts_with("sha256:") || info->image.empty()) {
+  // Created from an image id rather than a name: ask the image for its name. Created by tag:
+  // ask for the digest the registry gave it (container.image.digest; baselines key on it).
+  const bool by_id = info->image.starts_with("sha256:") || info->image.empty();
+  if ((by_id || info->image_digest.empty()) && !info->image_id.empty()) {
     if (auto image = GetJson("/images/" + info->image_id + "/json")) {
       auto tags = image->find("RepoTags");
-      if (tags != image->end() && tags->is_array() && !tags->empty() && (*tags)[0].is_string()) {
+      if (by_id && tags != image->end() && tags->is_array() && !tags->empty() &&
+          (*tags)[0].is_string()) {
         ImageRef ref = ParseImageRef((*tags)[0].get<std::string>());
         info->image_repository = ref.repository;
         info->image_tag = ref.tag;
+      }
+      if (info->image_digest.empty()) {
+        info->image_digest = RepoDigestFor(*image, info->image_repository);
       }
     }
   }

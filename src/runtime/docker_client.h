@@ -49,5 +49,8 @@ class DockerClient {
 // Builds a ContainerInfo from an inspect answer. Untrusted input: missing or mistyped members
 // are left empty, never a crash. An error only when there is no usable Id.
 Result<ContainerInfo> ContainerInfoFromInspect(const nlohmann::json& inspect);
+// The digest ("sha256:…") an image inspect's RepoDigests gives for `repository` (as
+// ParseImageRef names it); empty when the image has none for it (built or imported locally).
+std::string RepoDigestFor(const nlohmann::json& image, std::string_view repository);
 
 }  // namespace vigil

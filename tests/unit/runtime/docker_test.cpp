@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "runtime/docker_client.h"
@@ -74,9 +75,40 @@ TEST(ContainerInfoFromInspectTest, HostileAnswersNeverCrash) {
 namespace vigil {
 namespace {
 
+TEST(RepoDigestForTest, TheDigestOfTheContainersRepository) {
+  auto image = nlohmann::json::parse(R"({"RepoDigests": [
+      "registry.example:5000/team/app@sha256:1111", "nginx@sha256:2222", 7]})");
+  EXPECT_EQ(RepoDigestFor(image, "nginx"), "sha256:2222");
+  EXPECT_EQ(RepoDigestFor(image, "registry.example:5000/team/app"), "sha256:1111");
+  EXPECT_EQ(RepoDigestFor(image, "alpine"), "");
+  // Built or imported locally: no digests; hostile answers: nothing, never a throw.
+  EXPECT_EQ(RepoDigestFor(nlohmann::json::parse(R"({"RepoDigests": []})"), "nginx"), "");
+  EXPECT_EQ(RepoDigestFor(nlohmann::json::parse(R"({"RepoDigests": "x"})"), "nginx"), "");
+  EXPECT_EQ(RepoDigestFor(nlohmann::json::parse("[1, 2]"), "nginx"), "");
+}
+
+TEST(ContainerInfoFromInspectTest, HealthCheckCommands) {
+  auto with = [](const char* test) {
+    auto inspect = nlohmann::json::parse(
+        std::string(
+            R"({"Id": "0123456789abcdef", "Config": {"Image": "app", "Healthcheck": {"Test": )") +
+        test + "}}}");
+    auto info = ContainerInfoFromInspect(inspect);
+    EXPECT_TRUE(info.has_value());
+    return info ? info->healthcheck : std::vector<std::string>{"error"};
+  };
+  EXPECT_EQ(with(R"(["CMD-SHELL", "curl -f http://localhost/"])"),
+            (std::vector<std::string>{"/bin/sh", "-c", "curl -f http://localhost/"}));
+  EXPECT_EQ(with(R"(["CMD", "/bin/check", "--quick"])"),
+            (std::vector<std::string>{"/bin/check", "--quick"}));
+  EXPECT_EQ(with(R"(["NONE"])"), std::vector<std::string>{});
+  EXPECT_EQ(with(R"("CMD")"), std::vector<std::string>{});
+  EXPECT_EQ(with(R"([1, 2])"), std::vector<std::string>{});
+}
+
 TEST(ContainerEventOfTest, ReadsActionAndIdAndNeverThrows) {
-  auto e = ContainerEventOf(nlohmann::json::parse(
-      R"({"Type":"container","Action":"destroy","id":"e8904b80c959aaaa"})"));
+  auto e = ContainerEventOf(
+      nlohmann::json::parse(R"({"Type":"container","Action":"destroy","id":"e8904b80c959aaaa"})"));
   EXPECT_EQ(e.action, "destroy");
   EXPECT_EQ(e.id, "e8904b80c959aaaa");
   EXPECT_EQ(ContainerEventOf(nlohmann::json::parse(R"({"status":"start","id":"x"})")).action,
