@@ -14,9 +14,24 @@ EventPipeline::EventPipeline(PipelineOptions options)
     : options_(std::move(options)),
       users_(options_.live),
       ctx_(&processes_, &containers_, &users_) {
+  KeepEnvFor(options_.rules);
   if (options_.capture) {
     users_.OnLoaded([this](const UserInfo& user) { Record(options_.capture->Write(user)); });
   }
+}
+
+void EventPipeline::KeepEnvFor(const rules::RuleSet* rules) {
+  // A capture records environments from the events themselves; rules read the table's.
+  const bool keep = !rules || rules->ReadsField("proc.env");
+  if (keep && !processes_.keep_env()) {
+    log::Info("rules read proc.env: known for processes that exec from now on");
+  }
+  processes_.set_keep_env(keep);
+}
+
+void EventPipeline::SetRules(const rules::RuleSet* rules) {
+  options_.rules = rules;
+  KeepEnvFor(rules);
 }
 
 void EventPipeline::Record(const Status& status) {

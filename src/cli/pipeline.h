@@ -44,7 +44,7 @@ class EventPipeline {
   void Handle(Event& event);
   // Between batches (SIGHUP): evaluates `rules` from the next event on. Not null when the
   // pipeline was built with rules; the caller keeps it alive.
-  void SetRules(const rules::RuleSet* rules) { options_.rules = rules; }
+  void SetRules(const rules::RuleSet* rules);
   void AddContainer(const ContainerInfo& info);
   void AddUser(const UserInfo& user) { users_.Add(user); }
   // Between batches: takes metadata updates, forgets long-exited processes.
@@ -72,6 +72,7 @@ class EventPipeline {
 
  private:
   void DrainMetadata();
+  void KeepEnvFor(const rules::RuleSet* rules);
   void ForgetRemovedContainers(uint64_t now_ns);
   void NoteContainer(const Process& process, const Event& event);
   void Emit(const rules::Rule& rule, const Process& process);

@@ -30,6 +30,22 @@ EventTypeSet RuleSet::EventTypesInUse() const {
   return in_use;
 }
 
+bool RuleSet::ReadsField(std::string_view field) const {
+  auto is = [&](std::string_view name) {
+    return name.starts_with(field) && (name.size() == field.size() || name[field.size()] == '[');
+  };
+  for (const auto& rule : rules_) {
+    if (!rule->enabled || rule->priority > min_priority_) continue;
+    for (const auto& name : rule->condition.fields) {
+      if (is(name)) return true;
+    }
+    for (const auto& name : rule->output.FieldNames()) {
+      if (is(name)) return true;
+    }
+  }
+  return false;
+}
+
 OpenFilter RuleSet::OpenFilterInUse() const {
   OpenFilter filter = OpenFilter::PassNone();
   for (const auto& rule : rules_) {

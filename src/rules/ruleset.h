@@ -53,6 +53,9 @@ class RuleSet {
   EventTypeSet EventTypesInUse() const;
   // The opens some active rule could match: what the sensor's open probes must deliver.
   OpenFilter OpenFilterInUse() const;
+  // Whether some active rule reads `field` (in its condition or output), with or without an
+  // argument: ReadsField("proc.env") is true for %proc.env and proc.env[HOME] alike.
+  bool ReadsField(std::string_view field) const;
   const std::vector<std::unique_ptr<Rule>>& rules() const { return rules_; }
   std::size_t field_slots() const { return field_slots_; }
   std::size_t active_count() const;

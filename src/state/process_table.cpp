@@ -80,6 +80,10 @@ void ProcessTable::ApplyImage(Process& p, const Event& event) {
   p.pgid_known = event.pgid_known;
   p.pgid_leader = event.pgid_leader;
   p.env_block.clear();
+  if (!keep_env_) {
+    p.env_block.shrink_to_fit();
+    return;
+  }
   for (const auto& v : event.env) {
     p.env_block += v;
     p.env_block.push_back('\0');

@@ -17,6 +17,20 @@ OpenFilter FilterOf(const std::string& condition, const std::string& extra = "")
   return h.set() ? h.set()->OpenFilterInUse() : OpenFilter::PassAll();
 }
 
+TEST(RuleSetTest, ReadsFieldInConditionsAndOutputs) {
+  auto reads = [](const std::string& condition, const std::string& output) {
+    RulesHarness h;
+    EXPECT_TRUE(h.Load("- rule: r\n  desc: d\n  condition: " + condition + "\n  output: " +
+                       output + "\n  priority: INFO\n"));
+    return h.set() && h.set()->ReadsField("proc.env");
+  };
+  EXPECT_FALSE(reads("evt.type = execve", "x %proc.name"));
+  EXPECT_TRUE(reads("evt.type = execve and proc.env contains HTTP_PROXY", "x"));
+  EXPECT_TRUE(reads("evt.type = execve and proc.env[HOME] = /root", "x"));
+  EXPECT_TRUE(reads("evt.type = execve", "x env=%proc.env"));
+  EXPECT_FALSE(reads("evt.type = execve and proc.exepath = /bin/sh", "x %proc.exe"));
+}
+
 TEST(OpenInterestTest, FileNamesAndDirectories) {
   auto f = FilterOf("evt.type = openat and fd.num >= 0 and fd.name in (/etc/shadow, /etc/sudoers)");
   EXPECT_FALSE(f.pass_all);

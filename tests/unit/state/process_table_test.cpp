@@ -25,6 +25,17 @@ Event Exec(uint32_t pid, uint32_t ppid, std::string comm, std::vector<std::strin
   return e;
 }
 
+TEST(ProcessTableTest, TheEnvironmentIsKeptOnlyWhenAsked) {
+  ProcessTable table;
+  Event e = Exec(10, 1, "cat", {"cat"});
+  e.env = {"HOME=/root", "HTTP_PROXY=http://x"};
+  EXPECT_EQ(table.Apply(e)->env_block, std::string("HOME=/root\0HTTP_PROXY=http://x\0", 31));
+  table.set_keep_env(false);  // no loaded rule reads proc.env
+  Event again = Exec(10, 1, "cat", {"cat"});
+  again.env = e.env;
+  EXPECT_EQ(table.Apply(again)->env_block, "");
+}
+
 TEST(ProcessTableTest, ExecDefinesTheProcess) {
   ProcessTable table;
   Event e = Exec(10, 1, "cat", {"cat", "/etc/shadow"});
