@@ -54,6 +54,7 @@ void ApplyConfig(const config::Config& c, AgentOptions& options) {
   options.baseline_mode = c.baseline_mode;
   options.baseline_quiet_s = c.baseline_quiet_period_s;
   options.baseline_key = c.baseline_key;
+  options.baseline_syscalls = c.baseline_syscalls;
 }
 
 void ApplyLogLevel(const std::string& level) {
@@ -106,7 +107,8 @@ void NoteRestartOnlyChanges(const config::Config& now, const config::Config& run
   if (now.duration_s != running.duration_s) keys.emplace_back("duration");
   if (now.baseline_store != running.baseline_store || now.baseline_mode != running.baseline_mode ||
       now.baseline_quiet_period_s != running.baseline_quiet_period_s ||
-      now.baseline_key != running.baseline_key) {
+      now.baseline_key != running.baseline_key ||
+      now.baseline_syscalls != running.baseline_syscalls) {
     keys.emplace_back("baseline");
   }
   if (!(now.webserver == running.webserver)) keys.emplace_back("webserver");

@@ -492,7 +492,7 @@ int RunAgent(const AgentOptions& given) {
   }
 
   sensor::SensorOptions sensor_options = SensorOptionsFor(running.rules.get(), options);
-  if (baseline->engine) AddBaselineSensing(sensor_options);
+  if (baseline->engine) AddBaselineSensing(sensor_options, options.baseline_syscalls);
   auto sensor = sensor::Sensor::Open(sensor_options);
   if (!sensor) {
     fmt::print(stderr, "vigil: {}\n", sensor.error().message);

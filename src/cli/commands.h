@@ -51,6 +51,7 @@ struct AgentOptions {
   std::string baseline_mode = "auto";
   double baseline_quiet_s = 3600;
   std::string baseline_key = "image";
+  bool baseline_syscalls = true;  // learn syscalls (a BPF program on every syscall)
 };
 
 // `vigil audit`: the hardening audit of containers and the daemon (docs/AUDIT.md).

@@ -35,17 +35,18 @@ Result<BaselineRun> StartBaseline(const AgentOptions& options, const std::string
   if (!engine) return Fail("baseline store {}: {}", options.baseline_store, engine.error().message);
   run.engine = std::move(*engine);
   auto stats = run.engine->stats();
-  log::Info("baseline: store {}, {} profiles ({} learning), mode {}", options.baseline_store,
-            stats.profiles, stats.learning, baseline::RunModeName(engine_options.mode));
+  log::Info("baseline: store {}, {} profiles ({} learning), mode {}{}", options.baseline_store,
+            stats.profiles, stats.learning, baseline::RunModeName(engine_options.mode),
+            options.baseline_syscalls ? "" : ", syscalls not learned (baseline.syscalls: false)");
   return run;
 }
 
-void AddBaselineSensing(sensor::SensorOptions& options) {
+void AddBaselineSensing(sensor::SensorOptions& options, bool syscalls) {
   options.opens = true;
   if (!options.open_filter.pass_all) options.open_filter.containers = true;
   options.syscalls.set(static_cast<std::size_t>(EventType::kConnect));
   options.syscalls.set(static_cast<std::size_t>(EventType::kListen));
-  options.container_syscalls = true;
+  options.container_syscalls = syscalls;
 }
 
 void TickBaseline(baseline::Engine& engine, sensor::Sensor& sensor,

@@ -23,8 +23,8 @@ Result<BaselineRun> StartBaseline(const AgentOptions& options, const std::string
                                   baseline::Engine::AlertHandler on_alert);
 
 // What baselines need from the sensor: every successful open in containers, connect and
-// listen, and the kernel's syscall bitmap per container.
-void AddBaselineSensing(sensor::SensorOptions& options);
+// listen, and (with `syscalls`) the kernel's syscall bitmap per container.
+void AddBaselineSensing(sensor::SensorOptions& options, bool syscalls);
 
 // Between batches: hands the kernel's syscall bitmaps to the engine, forgets removed
 // containers' cgroups, and ticks the engine.

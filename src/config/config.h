@@ -109,6 +109,7 @@ struct Config {
   std::string baseline_mode = "auto";  // learn, detect, auto
   double baseline_quiet_period_s = 3600;  // auto: learning ends after this long without news
   std::string baseline_key = "image";   // image, name, or label:KEY
+  bool baseline_syscalls = true;  // the per-container syscall bitmap (a program on sys_enter)
   // Once the probes are attached, keep only the capabilities still needed (docs/DEPLOY.md).
   bool drop_capabilities = true;
 };

@@ -212,6 +212,7 @@ std::vector<KeySpec> AgentKeys() {
       {"baseline.mode", OneOf(Field(&C::baseline_mode), {"learn", "detect", "auto"})},
       {"baseline.quiet_period", Seconds(Field(&C::baseline_quiet_period_s), 0, 1e9)},
       {"baseline.key", String(Field(&C::baseline_key))},
+      {"baseline.syscalls", Bool(Field(&C::baseline_syscalls))},
       {"drop_capabilities", Bool(Field(&C::drop_capabilities))},
   };
 }

@@ -177,6 +177,21 @@ class BaselineTest(unittest.TestCase):
         self.assertNotIn("/etc/hostname", p.get("files_read", []))
         self.assertIn("/etc/passwd", p.get("files_read", []))
 
+    def test_without_syscalls_no_program_on_every_syscall(self):
+        store = os.path.join(self.dir, "nosyscalls.db")
+        agent = self.start("--baseline-mode", "learn", "--set", "baseline.syscalls=false",
+                           store=store)
+        try:
+            ready = [l for l in agent.stderr if "ready" in l]
+            self.assertNotIn("sys_enter", ready[0])
+            self.run_container("sh", "-c", WORKLOAD)
+            time.sleep(1.5)
+        finally:
+            agent.stop()
+        p = self.profile(store)
+        self.assertIn("/bin/busybox (as nc)", {e["exe"] for e in p["processes"]})
+        self.assertEqual(p.get("syscalls", []), [])
+
     def test_seccomp_profile_runs_the_workload_and_refuses_the_rest(self):
         profile = os.path.join(self.dir, "seccomp.json")
         harness.run([harness.VIGIL, "baseline", "seccomp", self.tag, "--store", self.store,
