@@ -1,7 +1,7 @@
 #include "audit/image_name.h"
 
 #include "common/strings.h"
-#include "runtime/image_ref.h"
+#include "events/image_ref.h"
 
 namespace vigil::audit {
 

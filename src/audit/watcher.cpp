@@ -8,7 +8,7 @@
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/strings.h"
-#include "runtime/image_ref.h"
+#include "events/image_ref.h"
 
 namespace vigil::audit {
 

@@ -247,7 +247,6 @@ void Engine::ObserveSyscalls(uint64_t cgroup_id, const SyscallBits& syscalls) {
     Behaviour b;
     b.kind = Kind::kSyscall;
     b.text = SyscallName(static_cast<int>(nr)).value_or(fmt::format("syscall_{}", nr));
-    b.port = 0;
     b.ts_ns = now;
     Apply(c->second, std::move(b));
   }
@@ -307,7 +306,8 @@ void Engine::Apply(ContainerState& c, Behaviour&& b) {
   }
   if (Covered(*p, b)) return;
   std::set<std::string>& reported = reported_[p->key];
-  if (reported.size() >= kMaxReported && !reported.contains(ReportKey(b))) {
+  std::string key = ReportKey(b);
+  if (reported.size() >= kMaxReported && !reported.contains(key)) {
     if (stats_.deviations_unreported++ == 0) {
       log::Warning(
           "baseline: {} has {} distinct deviations; further new ones are counted, not "
@@ -316,7 +316,7 @@ void Engine::Apply(ContainerState& c, Behaviour&& b) {
     }
     return;
   }
-  if (!reported.insert(ReportKey(b)).second) return;
+  if (!reported.insert(std::move(key)).second) return;
   ++stats_.deviations;
   Raise(c, *p, b);
 }

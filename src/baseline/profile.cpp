@@ -2,15 +2,17 @@
 
 #include <algorithm>
 
+#include "events/image_ref.h"
+
 namespace vigil::baseline {
 namespace {
 
 // What the container's own fields say, completed from `image` where the runtime left them
 // empty. A container created from an image id ("sha256:…", no name known) has no repository.
-ImageParts PartsOf(const ContainerInfo& c) {
+ImageRef PartsOf(const ContainerInfo& c) {
   const bool by_id = c.image.starts_with("sha256:");
-  ImageParts parsed = by_id ? ImageParts{} : SplitImageName(c.image);
-  ImageParts parts;
+  ImageRef parsed = by_id ? ImageRef{} : ParseImageRef(c.image);
+  ImageRef parts;
   parts.repository = c.image_repository;
   if (by_id && parts.repository == "sha256") parts.repository.clear();  // id parsed as repo:tag
   if (parts.repository.empty()) parts.repository = parsed.repository;
@@ -29,23 +31,6 @@ std::size_t MergeSet(Set& into, const Set& from) {
 }
 
 }  // namespace
-
-// runtime/image_ref.h's rule, repeated: baseline does not depend on the runtime clients.
-ImageParts SplitImageName(std::string_view reference) {
-  ImageParts parts;
-  if (auto at = reference.find('@'); at != std::string_view::npos) {
-    parts.digest = std::string(reference.substr(at + 1));
-    reference = reference.substr(0, at);
-  }
-  auto slash = reference.rfind('/');
-  auto colon = reference.rfind(':');
-  if (colon != std::string_view::npos && (slash == std::string_view::npos || colon > slash)) {
-    parts.tag = std::string(reference.substr(colon + 1));
-    reference = reference.substr(0, colon);
-  }
-  parts.repository = std::string(reference);
-  return parts;
-}
 
 std::string_view ModeName(Mode mode) {
   switch (mode) {
@@ -101,7 +86,7 @@ std::string ProfileKeyFor(const ContainerInfo& container, KeyBy by, std::string_
       return "label:" + it->first + "=" + it->second;
     }
   }
-  ImageParts parts = PartsOf(container);
+  ImageRef parts = PartsOf(container);
   if (parts.repository.empty()) {
     // Only an image id: the id is the key (another build of the "same" image is another image).
     return !container.image_id.empty() ? container.image_id : container.image;
@@ -111,7 +96,7 @@ std::string ProfileKeyFor(const ContainerInfo& container, KeyBy by, std::string_
 }
 
 std::string ImageDisplayName(const ContainerInfo& container) {
-  ImageParts parts = PartsOf(container);
+  ImageRef parts = PartsOf(container);
   if (parts.repository.empty()) {
     return !container.image_id.empty() ? container.image_id : container.image;
   }

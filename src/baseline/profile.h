@@ -82,13 +82,4 @@ std::string ProfileKeyFor(const ContainerInfo& container, KeyBy by = KeyBy::kIma
 // The image as people name it, for Profile::image: "repository:tag", plus "@digest" if known.
 std::string ImageDisplayName(const ContainerInfo& container);
 
-// An image reference split as Docker prints it: "repository[:tag][@digest]" (a registry's
-// port is not a tag). Empty tag when none is given (no "latest" default here).
-struct ImageParts {
-  std::string repository;
-  std::string tag;
-  std::string digest;  // "sha256:…"
-};
-ImageParts SplitImageName(std::string_view reference);
-
 }  // namespace vigil::baseline

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <utility>
 
+#include "events/image_ref.h"
+
 namespace vigil::baseline {
 namespace {
 
@@ -320,21 +322,21 @@ bool DigestMatches(std::string_view digest, std::string_view query) {
 // Whether a stored profile (its key and image name) is what `query` names.
 bool ProfileMatches(const ProfileSummary& p, std::string_view query) {
   if (p.key == query) return true;
-  const ImageParts image = SplitImageName(p.image);
-  const ImageParts key = SplitImageName(p.key);
+  const ImageRef image = ParseImageRef(p.image);
+  const ImageRef key = ParseImageRef(p.key);
   if (query.starts_with("sha256:")) {
     // A bare digest (or an image id used as the key).
     return DigestMatches(image.digest, query) || DigestMatches(key.digest, query) ||
            DigestMatches(p.key, query) || DigestMatches(p.image, query);
   }
-  const ImageParts q = SplitImageName(query);
+  const ImageRef q = ParseImageRef(query);
   if (q.repository.empty()) return false;
   if (!q.digest.empty()) {
     return (image.repository == q.repository && DigestMatches(image.digest, q.digest)) ||
            (key.repository == q.repository && DigestMatches(key.digest, q.digest));
   }
   const std::string tag = q.tag.empty() ? "latest" : q.tag;
-  auto tag_of = [](const ImageParts& parts) {
+  auto tag_of = [](const ImageRef& parts) {
     return parts.tag.empty() && parts.digest.empty() ? std::string("latest") : parts.tag;
   };
   return (image.repository == q.repository && tag_of(image) == tag) ||

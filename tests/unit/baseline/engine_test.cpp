@@ -143,6 +143,14 @@ class BaselineEngineTest : public ::testing::Test {
     engine.Observe(Listen(nginx, 8080), nginx, &shim, "");
   }
 
+  // A learning agent sees the workload once and stores the profile.
+  void LearnWorkload() {
+    auto engine = Make(RunMode::kLearn);
+    engine->ContainerKnown(Container());
+    Workload(*engine);
+    ASSERT_TRUE(engine->Flush().has_value());
+  }
+
   MemoryStore store;
   std::vector<Alert> alerts;
 };
@@ -170,12 +178,7 @@ TEST_F(BaselineEngineTest, LearnsWhatTheContainerDidOnceItsImageIsKnown) {
 }
 
 TEST_F(BaselineEngineTest, TheSameWorkloadInDetectModeRaisesNothing) {
-  {
-    auto engine = Make(RunMode::kLearn);
-    engine->ContainerKnown(Container());
-    Workload(*engine);
-    ASSERT_TRUE(engine->Flush().has_value());
-  }
+  LearnWorkload();
   auto engine = Make(RunMode::kDetect);
   engine->ContainerKnown(Container("0123456789ab"));
   Process shim = Proc(10, 1, "/usr/bin/containerd-shim-runc-v2", "host");
@@ -192,12 +195,7 @@ TEST_F(BaselineEngineTest, TheSameWorkloadInDetectModeRaisesNothing) {
 }
 
 TEST_F(BaselineEngineTest, EachNewBehaviourIsOneAlert) {
-  {
-    auto engine = Make(RunMode::kLearn);
-    engine->ContainerKnown(Container());
-    Workload(*engine);
-    ASSERT_TRUE(engine->Flush().has_value());
-  }
+  LearnWorkload();
   auto engine = Make(RunMode::kDetect);
   engine->ContainerKnown(Container());
   Process sh = Proc(101, 100, "/bin/sh");
@@ -338,12 +336,7 @@ TEST_F(BaselineEngineTest, PendingObservationsAreBounded) {
 }
 
 TEST_F(BaselineEngineTest, DeviationsRememberedAreBounded) {
-  {
-    auto engine = Make(RunMode::kLearn);
-    engine->ContainerKnown(Container());
-    Workload(*engine);
-    ASSERT_TRUE(engine->Flush().has_value());
-  }
+  LearnWorkload();
   auto engine = Make(RunMode::kDetect);
   engine->ContainerKnown(Container());
   Process sh = Proc(101, 100, "/bin/sh");

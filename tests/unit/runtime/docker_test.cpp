@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "runtime/docker_client.h"
-#include "runtime/image_ref.h"
+#include "events/image_ref.h"
 #include "runtime/metadata_service.h"
 
 namespace vigil {

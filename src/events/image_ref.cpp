@@ -1,4 +1,4 @@
-#include "runtime/image_ref.h"
+#include "events/image_ref.h"
 
 namespace vigil {
 

@@ -1,4 +1,5 @@
-// Splits an image reference as Docker prints it into repository, tag and digest.
+// Splits an image reference as Docker prints it into repository, tag and digest: part of the
+// model (ContainerInfo's image fields), shared by the runtime clients, audit and baselines.
 #pragma once
 
 #include <string>
