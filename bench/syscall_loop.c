@@ -2,6 +2,9 @@
  *   syscall_loop files N [PATH]
  *                          N x (open + read + close + stat) of one file (default
  *                          /etc/hostname)
+ *   syscall_loop paced N RATE
+ *                          the files loop on /etc/hostname at RATE iterations per second (in
+ *                          1 ms steps), for a sustained, not a maximal, event rate
  *   syscall_loop exec N    N x (fork + exec /bin/true + wait)
  *   syscall_loop net N     N x (socket + connect + accept + send + recv + 2 close), TCP on
  *                          127.0.0.1
@@ -26,8 +29,9 @@ static double now(void) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3 && !(argc == 4 && strcmp(argv[1], "files") == 0)) {
-    fprintf(stderr, "usage: %s files|exec|net N [PATH (files)]\n", argv[0]);
+  if (argc != 3 && !(argc == 4 && strcmp(argv[1], "files") == 0) &&
+      !(argc == 4 && strcmp(argv[1], "paced") == 0)) {
+    fprintf(stderr, "usage: %s files|exec|net N [PATH (files)] | paced N RATE\n", argv[0]);
     return 2;
   }
   long n = atol(argv[2]);
@@ -42,6 +46,33 @@ int main(int argc, char **argv) {
       if (read(fd, buf, sizeof(buf)) < 0) return 1;
       close(fd);
       stat(path, &st);
+    }
+  } else if (strcmp(argv[1], "paced") == 0) {
+    double rate = atof(argv[3]);
+    if (rate <= 0) {
+      fprintf(stderr, "RATE must be positive\n");
+      return 2;
+    }
+    /* Each millisecond's share, then a sleep to that step's absolute deadline. */
+    long per_step = (long)(rate / 1000.0 + 0.5);
+    if (per_step < 1) per_step = 1;
+    double step = per_step / rate;
+    char buf[64];
+    struct stat st;
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    for (long i = 0; i < n;) {
+      for (long j = 0; j < per_step && i < n; j++, i++) {
+        int fd = open("/etc/hostname", O_RDONLY);
+        if (fd < 0) return 1;
+        if (read(fd, buf, sizeof(buf)) < 0) return 1;
+        close(fd);
+        stat("/etc/hostname", &st);
+      }
+      long ns = deadline.tv_nsec + (long)(step * 1e9);
+      deadline.tv_sec += ns / 1000000000L;
+      deadline.tv_nsec = ns % 1000000000L;
+      clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL);
     }
   } else if (strcmp(argv[1], "exec") == 0) {
     for (long i = 0; i < n; i++) {

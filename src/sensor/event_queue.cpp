@@ -1,5 +1,7 @@
 #include "sensor/event_queue.h"
 
+#include <algorithm>
+
 namespace vigil::sensor {
 
 EventQueue::EventQueue(std::size_t slots) : slots_(slots < 2 ? 2 : slots) {}
@@ -24,11 +26,18 @@ Event* EventQueue::BeginPush() {
 void EventQueue::EndPush() {
   tail_.fetch_add(1);
   // Every access is seq_cst: a side that stores its waiting flag and then re-checks the
-  // indexes cannot miss the other side's update (no lost wake-up).
-  if (consumer_waiting_.load()) {
-    std::lock_guard lock(mutex_);
-    not_empty_.notify_one();
-  }
+  // indexes cannot miss the other side's update (no lost wake-up; at worst the consumer sleeps
+  // until the producer's next Flush() or its own timeout).
+  if (consumer_waiting_.load() && size() >= std::min(kWakeBatch, slots_.size())) WakeConsumer();
+}
+
+void EventQueue::Flush() {
+  if (consumer_waiting_.load() && size() > 0) WakeConsumer();
+}
+
+void EventQueue::WakeConsumer() {
+  std::lock_guard lock(mutex_);
+  not_empty_.notify_one();
 }
 
 Event* EventQueue::Front(std::chrono::milliseconds timeout) {
@@ -47,7 +56,7 @@ Event* EventQueue::Front(std::chrono::milliseconds timeout) {
 
 void EventQueue::Pop() {
   head_.fetch_add(1);
-  if (producer_waiting_.load()) {
+  if (producer_waiting_.load() && size() <= slots_.size() / 2) {
     std::lock_guard lock(mutex_);
     not_full_.notify_one();
   }
