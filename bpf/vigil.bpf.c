@@ -79,6 +79,39 @@ static __always_inline __u32 vigil_exe_flags(struct file *file) {
   return flags;
 }
 
+/* The inode's times, whichever way this kernel keeps them: seconds and nanoseconds apart
+ * (6.11+), or struct timespec64 named __i_mtime (6.6-6.10) or i_mtime (before). */
+struct inode___times_timespec {
+  struct timespec64 __i_mtime;
+  struct timespec64 __i_ctime;
+} __attribute__((preserve_access_index));
+
+struct inode___times_old {
+  struct timespec64 i_mtime;
+  struct timespec64 i_ctime;
+} __attribute__((preserve_access_index));
+
+static __always_inline void vigil_inode_times(struct inode *inode, __u64 *mtime, __u64 *ctime) {
+  *mtime = *ctime = 0;
+  if (!inode) return;
+  if (bpf_core_field_exists(inode->i_mtime_sec)) {
+    *mtime = BPF_CORE_READ(inode, i_mtime_sec) * 1000000000ULL + BPF_CORE_READ(inode, i_mtime_nsec);
+    *ctime = BPF_CORE_READ(inode, i_ctime_sec) * 1000000000ULL + BPF_CORE_READ(inode, i_ctime_nsec);
+    return;
+  }
+  struct inode___times_timespec *ts = (void *)inode;
+  if (bpf_core_field_exists(ts->__i_mtime)) {
+    *mtime = BPF_CORE_READ(ts, __i_mtime.tv_sec) * 1000000000ULL + BPF_CORE_READ(ts, __i_mtime.tv_nsec);
+    *ctime = BPF_CORE_READ(ts, __i_ctime.tv_sec) * 1000000000ULL + BPF_CORE_READ(ts, __i_ctime.tv_nsec);
+    return;
+  }
+  struct inode___times_old *old = (void *)inode;
+  if (bpf_core_field_exists(old->i_mtime)) {
+    *mtime = BPF_CORE_READ(old, i_mtime.tv_sec) * 1000000000ULL + BPF_CORE_READ(old, i_mtime.tv_nsec);
+    *ctime = BPF_CORE_READ(old, i_ctime.tv_sec) * 1000000000ULL + BPF_CORE_READ(old, i_ctime.tv_nsec);
+  }
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(vigil_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm) {
   struct vigil_scratch *scratch = vigil_get_scratch();
@@ -106,6 +139,11 @@ int BPF_PROG(vigil_exec, struct task_struct *task, pid_t old_pid, struct linux_b
    * entry program on execveat would make every syscall of the host take the sys_enter probe.) */
   if (BPF_CORE_READ(bprm, fdpath)) ev->exe_flags |= VIGIL_EXE_VIA_EXECVEAT;
   ev->reserved[0] = ev->reserved[1] = ev->reserved[2] = 0;
+  ev->reserved2 = 0;
+  /* The session: the struct pid of its leader, as the initial pid namespace numbers it. */
+  ev->sid = BPF_CORE_READ(task, signal, pids[PIDTYPE_SID], numbers[0].nr);
+  vigil_inode_times(exe_file ? BPF_CORE_READ(exe_file, f_inode) : 0, &ev->exe_mtime_ns,
+                    &ev->exe_ctime_ns);
 
   __u32 off = sizeof(*ev);
   struct path root;

@@ -8,7 +8,7 @@
 #ifndef VIGIL_BPF_SHARED_EVENTS_H
 #define VIGIL_BPF_SHARED_EVENTS_H
 
-#define VIGIL_ABI_VERSION 5
+#define VIGIL_ABI_VERSION 6
 #define VIGIL_COMM_LEN 16
 #define VIGIL_ARGS_MAX 4096     /* bytes of argv kept per exec */
 #define VIGIL_PATH_BYTES 4096   /* bytes of path components kept per path */
@@ -121,6 +121,10 @@ struct vigil_exec {
   __u16 filename_len; /* the path exec was asked for (bprm->filename), NUL-terminated */
   __u16 env_len;      /* the environment, NUL-separated, from the new mm (truncated) */
   __u16 reserved[3];
+  __u32 sid;          /* session id (the session leader's pid), initial pid namespace */
+  __u32 reserved2;
+  __u64 exe_mtime_ns; /* the executed file's inode: modification time, ns since the epoch */
+  __u64 exe_ctime_ns; /* status-change time (0 for both when the inode has no times) */
 };
 
 struct vigil_fork {

@@ -15,6 +15,7 @@ enum RecordKind : uint32_t {
   kEventRecord = 1,
   kContainerRecord = 2,
   kUserRecord = 3,
+  kGroupRecord = 4,  // as kUserRecord, the id a gid
   kEnd = 0x00444e45,  // "END"
 };
 
@@ -174,6 +175,9 @@ std::string EncodeEvent(const Event& e) {
                             (e.exe_upper_layer ? 4 : 0) | (e.exe_from_memfd ? 8 : 0) |
                             (e.exe_writable ? 16 : 0) | (e.pgid_known ? 32 : 0) |
                             (e.pgid_leader ? 64 : 0)));
+  w.U32(e.sid);
+  w.U64(e.exe_mtime_ns);
+  w.U64(e.exe_ctime_ns);
   w.U32(static_cast<uint32_t>(e.env.size()));
   for (const auto& v : e.env) w.Str(v);
   for (auto a : e.syscall_args) w.U64(a);
@@ -217,7 +221,8 @@ Status DecodeEvent(std::string_view payload, Event& e) {
   ok = r.Str(e.cwd) && r.Str(e.cgroup_path) && r.U32(e.tty) && r.I32(e.exit_code) && r.I64(e.ret) &&
        r.U32(e.open_flags) && r.U32(e.open_mode) && r.I32(e.dirfd) && r.U32(e.file_mode) &&
        r.Str(e.path_raw) && r.Str(e.path) && r.U8(truncated) && r.U32(e.vpid) &&
-       r.U64(e.cap_effective) && r.U64(e.cap_permitted) && r.U8(facts) && r.U32(nenv);
+       r.U64(e.cap_effective) && r.U64(e.cap_permitted) && r.U8(facts) && r.U32(e.sid) &&
+       r.U64(e.exe_mtime_ns) && r.U64(e.exe_ctime_ns) && r.U32(nenv);
   if (!ok) return Fail("event record too short");
   if (nenv > payload.size()) return Fail("environment count {} exceeds the record", nenv);
   e.env.resize(nenv);
@@ -299,7 +304,7 @@ Status CaptureWriter::Write(const UserInfo& user) {
   w.Str(user.container_id);
   w.U32(user.uid);
   w.Str(user.name);
-  return WriteRecord(kUserRecord, buffer_);
+  return WriteRecord(user.group ? kGroupRecord : kUserRecord, buffer_);
 }
 
 Status CaptureWriter::Finish() {
@@ -389,8 +394,10 @@ Result<std::optional<CaptureRecord>> CaptureReader::Next() {
       ++records_;
       return std::optional<CaptureRecord>(std::move(container));
     }
-    case kUserRecord: {
+    case kUserRecord:
+    case kGroupRecord: {
       UserInfo user;
+      user.group = kind == kGroupRecord;
       ByteReader r(payload_);
       if (!(r.Str(user.container_id) && r.U32(user.uid) && r.Str(user.name) && r.AtEnd())) {
         return corrupt("bad user record");

@@ -1,8 +1,8 @@
 // Capture files: the event stream plus the facts needed to evaluate rules on it later
 // (container metadata, user names), so `vigil replay` alerts as `vigil run` would have.
 //
-// Format (little-endian), version 4 (2: 16-bit event types; 3: caps, vpid, exe facts, env;
-// 4: syscall arguments; 5: descriptor info):
+// Format (little-endian), version 6 (2: 16-bit event types; 3: caps, vpid, exe facts, env;
+// 4: syscall arguments; 5: descriptor info; 6: session id, executable's times, group names):
 //   header  "VIGILCAP" u32 version u32 flags(0)
 //   record  u32 kind, u32 payload length, u32 CRC-32 of the payload, payload
 //   trailer a record of kind kEnd whose payload is the u64 count of records before it
@@ -23,7 +23,7 @@
 
 namespace vigil {
 
-inline constexpr uint32_t kCaptureVersion = 5;
+inline constexpr uint32_t kCaptureVersion = 6;
 
 class CaptureWriter {
  public:

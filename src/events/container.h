@@ -42,10 +42,12 @@ struct ContainerInfo {
   std::vector<std::string> rootfs_dirs;
 };
 
+// A user's name, or a group's (`group`: then `uid` is the gid).
 struct UserInfo {
   std::string container_id;  // "host" for the host's users
   uint32_t uid = 0;
   std::string name;
+  bool group = false;
 };
 
 }  // namespace vigil

@@ -106,6 +106,8 @@ void Event::Reset() {
   cap_effective = cap_permitted = 0;
   caps_known = exe_facts_known = exe_upper_layer = exe_from_memfd = false;
   exe_writable = pgid_known = pgid_leader = false;
+  sid = 0;
+  exe_mtime_ns = exe_ctime_ns = 0;
   env.clear();
   syscall_args.fill(0);
   for (auto& str : syscall_strings) str.clear();

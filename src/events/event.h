@@ -89,6 +89,9 @@ struct Event {
   bool exe_writable = false;     // (exe_facts_known) the running user could write the file
   bool pgid_known = false;
   bool pgid_leader = false;      // (pgid_known) the process leads its process group
+  uint32_t sid = 0;              // session id (its leader's pid, initial namespace); 0: unknown
+  uint64_t exe_mtime_ns = 0;     // the executed file's modification time; 0: unknown
+  uint64_t exe_ctime_ns = 0;     // and its status-change time
   std::vector<std::string> env;  // NAME=value, as far as kept
 
   // kProcExit

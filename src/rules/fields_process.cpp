@@ -24,6 +24,27 @@ const Process* AncestorOf(Ctx& c, const FieldArg& a) {
 
 const Process* Self(Ctx& c) { return c.process(); }
 
+// The session leader, as Falco finds it: the process whose pid is the session id, else (it
+// exited, or was never seen) the eldest of the unbroken line of ancestors in the same session.
+const Process* SessionLeader(Ctx& c) {
+  const Process* p = c.process();
+  if (!p || p->sid == 0) return nullptr;
+  if (const Process* leader = c.processes().Find(p->sid)) return leader;
+  const Process* eldest = p;
+  for (int generation = 1; generation < 64; ++generation) {
+    const Process* a = c.processes().Ancestor(*p, generation);
+    if (!a || a->sid != p->sid) break;
+    eldest = a;
+  }
+  return eldest;
+}
+
+// The executed file's times, known from the exec record (or /proc for older processes).
+bool ExeTime(Ctx& c, FieldValue& o, uint64_t Process::*member) {
+  const Process* p = c.process();
+  return p && p->*member != 0 && Uint(o, p->*member);
+}
+
 // Capability numbers to names, as in linux/capability.h.
 constexpr std::string_view kCapabilityNames[] = {
     "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
@@ -108,8 +129,13 @@ const FieldDef kProcessFields[] = {
        }
        return false;
      }},
-    {"proc.sname", FieldType::kString, FieldArgKind::kNone, false,
-     "Name of the process's session leader.", Unknown},
+    {"proc.sname", FieldType::kString, FieldArgKind::kNone, true,
+     "Name of the process's session leader: the process whose pid is the session id, else the "
+     "eldest ancestor in the same session.",
+     [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) {
+       const Process* leader = SessionLeader(c);
+       return leader && NonEmpty(o, leader->comm);
+     }},
     {"proc.is_exe_upper_layer", FieldType::kBool, FieldArgKind::kNone, true,
      "True when the executed file lies in the overlay's writable (upper) layer: written or "
      "changed in the container after it started. Unknown for processes older than vigil.",
@@ -132,12 +158,25 @@ const FieldDef kProcessFields[] = {
        const Process* p = c.process();
        return p && p->exe_facts_known && Bool(o, p->exe_writable);
      }},
-    {"proc.exe_ino.mtime", FieldType::kUint64, FieldArgKind::kNone, false,
-     "Modification time of the executed file (ns since the epoch).", Unknown},
-    {"proc.exe_ino.ctime", FieldType::kUint64, FieldArgKind::kNone, false,
-     "Status-change time of the executed file (ns since the epoch).", Unknown},
-    {"proc.exe_ino.ctime_duration_proc_start", FieldType::kUint64, FieldArgKind::kNone, false,
-     "Nanoseconds between the executed file's ctime and the process start.", Unknown},
+    {"proc.exe_ino.mtime", FieldType::kUint64, FieldArgKind::kNone, true,
+     "Modification time of the executed file (ns since the epoch), from its inode at exec.",
+     [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) {
+       return ExeTime(c, o, &Process::exe_mtime_ns);
+     }},
+    {"proc.exe_ino.ctime", FieldType::kUint64, FieldArgKind::kNone, true,
+     "Status-change time of the executed file (ns since the epoch), from its inode at exec: "
+     "when it was last written, chmod'ed or renamed.",
+     [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) {
+       return ExeTime(c, o, &Process::exe_ctime_ns);
+     }},
+    {"proc.exe_ino.ctime_duration_proc_start", FieldType::kUint64, FieldArgKind::kNone, true,
+     "Nanoseconds from the executed file's ctime to the process's start: small for a binary "
+     "dropped and run at once. Unknown when the file changed after the process started.",
+     [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) {
+       const Process* p = c.process();
+       return p && p->exe_ctime_ns != 0 && p->start_ns >= p->exe_ctime_ns &&
+              Uint(o, p->start_ns - p->exe_ctime_ns);
+     }},
     PROC_STRING("proc.pname", comm, Parent, "Name of the parent process."),
     PROC_STRING("proc.pcmdline", cmdline, Parent, "Command line of the parent."),
     PROC_STRING("proc.pexe", exe, Parent, "argv[0] of the parent."),
@@ -203,7 +242,14 @@ const FieldDef kProcessFields[] = {
      }},
     {"group.gid", FieldType::kUint64, FieldArgKind::kNone, true, "Group id.",
      [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) { return Uint(o, c.event().gid); }},
-    {"group.name", FieldType::kString, FieldArgKind::kNone, false, "Group name.", Unknown},
+    {"group.name", FieldType::kString, FieldArgKind::kNone, true,
+     "Group name, from the container's own /etc/group for container processes.",
+     [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) {
+       const Process* p = c.process();
+       if (!p) return false;
+       auto name = c.users().GroupName(p->container_id, c.event().gid);
+       return name && Str(o, *name);
+     }},
 };
 
 #undef PROC_STRING

@@ -182,6 +182,9 @@ Status DecodeRecord(std::span<const uint8_t> record, int64_t offset, Event& e) {
       e.exe_writable = x.exe_flags & VIGIL_EXE_WRITABLE;
       e.pgid_known = true;
       e.pgid_leader = x.exe_flags & VIGIL_EXE_PGID_LEADER;
+      e.sid = x.sid;
+      e.exe_mtime_ns = x.exe_mtime_ns;
+      e.exe_ctime_ns = x.exe_ctime_ns;
       SplitNulList(env, e.env);
       ComponentsToPath(exe, e.exe_path);
       if (x.path_flags & VIGIL_PATH_DETACHED) DetachedName(exe, e.exe_path);

@@ -77,6 +77,7 @@ bool ReadProcess(const std::string& proc_root, uint32_t pid, Event& e) {
     e.pgid_known = true;
     e.pgid_leader = *pgrp == pid;
   }
+  e.sid = static_cast<uint32_t>(ParseUint(fields[3]).value_or(0));
   e.tty = static_cast<uint32_t>(ParseInt(fields[4]).value_or(0));
   // starttime (field 22) is in clock ticks since boot.
   uint64_t start_ticks = ParseUint(fields[19]).value_or(0);
@@ -129,6 +130,13 @@ bool ReadProcess(const std::string& proc_root, uint32_t pid, Event& e) {
   if (e.exe_path.ends_with(" (deleted)")) e.exe_path.resize(e.exe_path.size() - 10);
   // An overlay's upper layer cannot be told from /proc; a memfd can.
   e.exe_from_memfd = e.exe_path.starts_with("/memfd:");
+  struct stat exe {};
+  if (::stat((dir + "/exe").c_str(), &exe) == 0) {  // the executed file itself
+    e.exe_mtime_ns = static_cast<uint64_t>(exe.st_mtim.tv_sec) * 1000000000ull +
+                     static_cast<uint64_t>(exe.st_mtim.tv_nsec);
+    e.exe_ctime_ns = static_cast<uint64_t>(exe.st_ctim.tv_sec) * 1000000000ull +
+                     static_cast<uint64_t>(exe.st_ctim.tv_nsec);
+  }
   e.exe_filename = e.args.empty() ? e.exe_path : e.args.front();
   e.cwd = ReadLink(dir + "/cwd");
   std::string cgroup, unified;

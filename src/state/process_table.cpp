@@ -79,6 +79,9 @@ void ProcessTable::ApplyImage(Process& p, const Event& event) {
   p.exe_writable = event.exe_writable;
   p.pgid_known = event.pgid_known;
   p.pgid_leader = event.pgid_leader;
+  if (event.sid) p.sid = event.sid;
+  p.exe_mtime_ns = event.exe_mtime_ns;
+  p.exe_ctime_ns = event.exe_ctime_ns;
   p.env_block.clear();
   if (!keep_env_) {
     p.env_block.shrink_to_fit();

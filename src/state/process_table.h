@@ -39,6 +39,9 @@ struct Process {
   bool exe_writable = false;  // (exe_facts_known)
   bool pgid_known = false;
   bool pgid_leader = false;   // as of the last exec (setpgid/setsid later are not traced)
+  uint32_t sid = 0;           // session id as of the last exec (initial namespace); 0: unknown
+  uint64_t exe_mtime_ns = 0;  // the executed file's modification and status-change times
+  uint64_t exe_ctime_ns = 0;  // (0: unknown)
   // NAME=value entries, each NUL-terminated: one allocation per process, not one per variable
   // (a burst of 2,000 processes cost 11 MB with a vector and a joined copy).
   std::string env_block;

@@ -19,17 +19,34 @@ bool ReadSmallFile(const std::string& path, std::string& out) {
 }
 }  // namespace
 
-std::unordered_map<uint32_t, std::string> ParsePasswd(std::string_view text) {
+namespace {
+// passwd and group lines both hold the name first and the id third.
+std::unordered_map<uint32_t, std::string> ParseIdTable(std::string_view text) {
   std::unordered_map<uint32_t, std::string> table;
   for (auto line : Split(text, '\n')) {
     if (line.empty() || line.front() == '#') continue;
     auto fields = Split(line, ':');
     if (fields.size() < 3 || fields[0].empty()) continue;
-    auto uid = ParseUint(fields[2]);
-    if (!uid || *uid > UINT32_MAX) continue;
-    table.try_emplace(static_cast<uint32_t>(*uid), std::string(fields[0]));
+    auto id = ParseUint(fields[2]);
+    if (!id || *id > UINT32_MAX) continue;
+    table.try_emplace(static_cast<uint32_t>(*id), std::string(fields[0]));
   }
   return table;
+}
+}  // namespace
+
+std::unordered_map<uint32_t, std::string> ParsePasswd(std::string_view text) {
+  return ParseIdTable(text);
+}
+
+std::unordered_map<uint32_t, std::string> ParseGroup(std::string_view text) {
+  return ParseIdTable(text);
+}
+
+void UserDb::LoadFrom(const std::string& container_id, const std::string& root) {
+  std::string text;
+  if (ReadSmallFile(root + "/etc/passwd", text)) Store(container_id, ParsePasswd(text), false);
+  if (ReadSmallFile(root + "/etc/group", text)) Store(container_id, ParseGroup(text), true);
 }
 
 void UserDb::LoadContainer(const std::string& container_id, uint32_t pid) {
@@ -42,42 +59,43 @@ void UserDb::LoadContainer(const std::string& container_id, uint32_t pid) {
       (process_root.st_dev == host_root.st_dev && process_root.st_ino == host_root.st_ino)) {
     return;
   }
-  std::string text;
-  if (ReadSmallFile(root + "/etc/passwd", text)) Store(container_id, ParsePasswd(text));
+  LoadFrom(container_id, root);
 }
 
 void UserDb::LoadContainerFromDirs(const std::string& container_id,
                                    const std::vector<std::string>& rootfs_dirs) {
   if (!read_files_ || container_id == kHostContainerId || tables_.contains(container_id)) return;
   for (const auto& dir : rootfs_dirs) {
-    std::string text;
-    if (ReadSmallFile(dir + "/etc/passwd", text)) {
-      Store(container_id, ParsePasswd(text));
+    struct stat st {};
+    if (::stat((dir + "/etc/passwd").c_str(), &st) == 0) {
+      LoadFrom(container_id, dir);
       return;
     }
   }
 }
 
-void UserDb::Store(const std::string& container_id, Table table) {
+void UserDb::Store(const std::string& container_id, Table table, bool group) {
   if (on_loaded_) {
-    for (const auto& [uid, name] : table) on_loaded_(UserInfo{container_id, uid, name});
+    for (const auto& [id, name] : table) on_loaded_(UserInfo{container_id, id, name, group});
   }
-  tables_[container_id] = std::move(table);
+  (group ? groups_ : tables_)[container_id] = std::move(table);
 }
 
-const UserDb::Table* UserDb::TableFor(const std::string& container_id) {
-  if (container_id == kHostContainerId && read_files_ && !host_loaded_) {
-    host_loaded_ = true;
-    std::string text;
-    if (ReadSmallFile("/etc/passwd", text)) Store(std::string(kHostContainerId), ParsePasswd(text));
-  }
-  auto it = tables_.find(container_id);
-  return it == tables_.end() ? nullptr : &it->second;
+void UserDb::LoadHost() {
+  if (host_loaded_ || !read_files_) return;
+  host_loaded_ = true;
+  LoadFrom(std::string(kHostContainerId), "");
+}
+
+const UserDb::Table* UserDb::TableFor(const std::string& container_id, const Tables& tables) {
+  if (container_id == kHostContainerId) LoadHost();
+  auto it = tables.find(container_id);
+  return it == tables.end() ? nullptr : &it->second;
 }
 
 std::optional<std::string_view> UserDb::Name(const std::string& container_id, uint32_t uid) {
   std::optional<std::string_view> name;
-  if (const Table* table = TableFor(container_id)) {
+  if (const Table* table = TableFor(container_id, tables_)) {
     auto it = table->find(uid);
     if (it != table->end()) name = it->second;
   }
@@ -85,6 +103,18 @@ std::optional<std::string_view> UserDb::Name(const std::string& container_id, ui
   return name;
 }
 
-void UserDb::Add(const UserInfo& user) { tables_[user.container_id][user.uid] = user.name; }
+std::optional<std::string_view> UserDb::GroupName(const std::string& container_id, uint32_t gid) {
+  std::optional<std::string_view> name;
+  if (const Table* table = TableFor(container_id, groups_)) {
+    auto it = table->find(gid);
+    if (it != table->end()) name = it->second;
+  }
+  if (!name && gid == 0) name = "root";
+  return name;
+}
+
+void UserDb::Add(const UserInfo& user) {
+  (user.group ? groups_ : tables_)[user.container_id][user.uid] = user.name;
+}
 
 }  // namespace vigil

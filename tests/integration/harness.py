@@ -58,6 +58,8 @@ def build_image():
                 os.symlink("busybox", link)
         with open(os.path.join(root, "etc", "passwd"), "w") as f:
             f.write("root:x:0:0:root:/root:/bin/sh\nwww:x:33:33:www:/tmp:/bin/sh\n")
+        with open(os.path.join(root, "etc", "group"), "w") as f:
+            f.write("root:x:0:\nwebgrp:x:33:www\n")  # the host's 33 is www-data
         with open(os.path.join(root, "etc", "shadow"), "w") as f:
             f.write("root:*:19000:0:99999:7:::\nwww:*:19000:0:99999:7:::\n")
         os.chmod(os.path.join(root, "etc", "shadow"), 0o640)

@@ -88,6 +88,9 @@ TEST_F(CaptureTest, RoundTripsEventsContainersAndUsers) {
   exec.cap_effective = 0xa80425fb;
   exec.caps_known = exec.exe_facts_known = exec.exe_upper_layer = true;
   exec.exe_writable = exec.pgid_known = exec.pgid_leader = true;
+  exec.sid = 5;
+  exec.exe_mtime_ns = 1700000000123456789ull;
+  exec.exe_ctime_ns = 1700000001123456789ull;
   exec.env = {"PATH=/bin", "X=1"};
   ContainerInfo container;
   container.id = "e8904b80c959";
@@ -98,11 +101,13 @@ TEST_F(CaptureTest, RoundTripsEventsContainersAndUsers) {
   container.privileged = true;
   container.labels = {{"app", "web"}};
   UserInfo user{"e8904b80c959", 0, "root"};
+  UserInfo group{"e8904b80c959", 10, "wheel", /*group=*/true};
   {
     auto writer = CaptureWriter::Create(path_);
     ASSERT_TRUE(writer) << writer.error().message;
     ASSERT_TRUE((*writer)->Write(container));
     ASSERT_TRUE((*writer)->Write(user));
+    ASSERT_TRUE((*writer)->Write(group));
     ASSERT_TRUE((*writer)->Write(exec));
     ASSERT_TRUE((*writer)->Write(SampleOpen()));
     ASSERT_TRUE((*writer)->Finish());
@@ -119,6 +124,12 @@ TEST_F(CaptureTest, RoundTripsEventsContainersAndUsers) {
   auto r2 = (*reader)->Next();
   ASSERT_TRUE(r2 && *r2);
   EXPECT_EQ(std::get<UserInfo>(**r2).name, "root");
+  EXPECT_FALSE(std::get<UserInfo>(**r2).group);
+  auto rg = (*reader)->Next();
+  ASSERT_TRUE(rg && *rg);
+  EXPECT_EQ(std::get<UserInfo>(**rg).name, "wheel");
+  EXPECT_EQ(std::get<UserInfo>(**rg).uid, 10u);
+  EXPECT_TRUE(std::get<UserInfo>(**rg).group);
   auto r3 = (*reader)->Next();
   ASSERT_TRUE(r3 && *r3);
   const auto& e3 = std::get<Event>(**r3);
@@ -131,6 +142,9 @@ TEST_F(CaptureTest, RoundTripsEventsContainersAndUsers) {
   EXPECT_TRUE(e3.caps_known && e3.exe_facts_known && e3.exe_upper_layer);
   EXPECT_FALSE(e3.exe_from_memfd);
   EXPECT_TRUE(e3.exe_writable && e3.pgid_known && e3.pgid_leader);
+  EXPECT_EQ(e3.sid, 5u);
+  EXPECT_EQ(e3.exe_mtime_ns, 1700000000123456789ull);
+  EXPECT_EQ(e3.exe_ctime_ns, 1700000001123456789ull);
   EXPECT_EQ(e3.env, exec.env);
   auto r4 = (*reader)->Next();
   ASSERT_TRUE(r4 && *r4);

@@ -9,6 +9,8 @@ namespace vigil::rules {
 namespace {
 
 using testing::HasSubstr;
+using testing_support::kContainerFullId;
+using testing_support::ProcSpec;
 using testing_support::RulesHarness;
 
 std::string OneRule(const std::string& condition, const std::string& output = "hit %proc.name",
@@ -66,6 +68,45 @@ INSTANTIATE_TEST_SUITE_P(
         OperatorCase{"not proc.name in (sh, bash) and (fd.name = /x or fd.num = 3)", true},
         OperatorCase{"evt.type = execve", false}),
     [](const auto& info) { return std::to_string(info.index); });
+
+TEST(ProcessFieldsTest, SessionLeaderExecutableTimesAndGroupName) {
+  RulesHarness h;
+  ASSERT_TRUE(h.Load(OneRule(
+      "evt.type = execve and proc.name startswith bb",
+      "sname=%proc.sname mtime=%proc.exe_ino.mtime ctime=%proc.exe_ino.ctime "
+      "since=%proc.exe_ino.ctime_duration_proc_start group=%group.name")));
+  h.users().Add({kContainerFullId.substr(0, 12), 10, "wheel", /*group=*/true});
+  h.Spawn(0, "", {});
+  const uint64_t now = 1'700'000'000'000'000'000ull;  // the harness's event time
+  auto spec = [](uint32_t pid, uint32_t ppid, const std::string& comm, uint32_t sid) {
+    ProcSpec s;
+    s.pid = pid;
+    s.ppid = ppid;
+    s.comm = comm;
+    s.sid = sid;
+    return s;
+  };
+  // A shell leading its own session (sid = its pid) runs a file written 5 s earlier.
+  h.Exec(spec(300, 100, "sh", 300));
+  ProcSpec dropped = spec(301, 300, "bb", 300);
+  dropped.gid = 10;
+  dropped.exe_mtime_ns = now - 6'000'000'000ull;
+  dropped.exe_ctime_ns = now - 5'000'000'000ull;
+  auto m = h.Exec(dropped);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].output, "sname=sh mtime=" + std::to_string(now - 6'000'000'000ull) +
+                             " ctime=" + std::to_string(now - 5'000'000'000ull) +
+                             " since=5000000000 group=wheel");
+  // The leader never seen: the eldest unbroken ancestor in the same session stands in.
+  h.Exec(spec(402, 100, "bbouter", 350));
+  m = h.Exec(spec(401, 402, "bbinner", 350));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].output, "sname=bbouter mtime=<NA> ctime=<NA> since=<NA> group=root");
+  // Nothing known of the session: unknown.
+  m = h.Exec(spec(403, 100, "bbx", 0));
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_THAT(m[0].output, HasSubstr("sname=<NA>"));
+}
 
 TEST(EngineTest, ListsInsideListsAndMacrosInsideMacros) {
   RulesHarness h;

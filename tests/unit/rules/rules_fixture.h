@@ -34,7 +34,11 @@ struct ProcSpec {
   std::string cwd = "/";
   bool in_container = true;
   uint32_t uid = 0;
+  uint32_t gid = 0;
   uint32_t loginuid = kNoLoginUid;
+  uint32_t sid = 0;            // session id; 0: unknown
+  uint64_t exe_mtime_ns = 0;   // the executed file's times; 0: unknown
+  uint64_t exe_ctime_ns = 0;
   uint32_t tty = 0;
   uint32_t vpid = 0;
   bool upper_layer = false;
@@ -59,6 +63,7 @@ class RulesHarness {
     users_.Add({"host", 1000, "alice"});
   }
 
+  UserDb& users() { return users_; }
   ContainerInfo& container() { return *const_cast<ContainerInfo*>(containers_.Find(kContainerFullId.substr(0, 12))); }
 
   // Loads files; fails the test with every diagnostic if they do not load.
@@ -84,7 +89,11 @@ class RulesHarness {
     e.pid = e.tid = spec.pid;
     e.ppid = spec.ppid;
     e.uid = spec.uid;
+    e.gid = spec.gid;
     e.loginuid = spec.loginuid;
+    e.sid = spec.sid;
+    e.exe_mtime_ns = spec.exe_mtime_ns;
+    e.exe_ctime_ns = spec.exe_ctime_ns;
     e.comm = spec.comm;
     e.args = spec.args.empty() ? std::vector<std::string>{spec.comm} : spec.args;
     e.exe_path = spec.exe_path.empty() ? "/usr/bin/" + spec.comm : spec.exe_path;

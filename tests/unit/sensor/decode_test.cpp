@@ -106,6 +106,9 @@ TEST(DecodeTest, Exec) {
   x.vpid = 1;
   x.cap_effective = (1ull << 21) | 1;  // CAP_SYS_ADMIN, CAP_CHOWN
   x.exe_flags = VIGIL_EXE_UPPER_LAYER | VIGIL_EXE_WRITABLE | VIGIL_EXE_PGID_LEADER;
+  x.sid = 4242;
+  x.exe_mtime_ns = 1700000000000000001ull;
+  x.exe_ctime_ns = 1700000000000000002ull;
   std::string env("PATH=/bin\0HOME=/root\0", 21);
   x.env_len = static_cast<uint16_t>(env.size());
   auto bytes = Record(x, exe + args + cwd + cgroup + filename + env);
@@ -127,6 +130,9 @@ TEST(DecodeTest, Exec) {
   EXPECT_TRUE(e.exe_writable);
   EXPECT_TRUE(e.pgid_known);
   EXPECT_TRUE(e.pgid_leader);
+  EXPECT_EQ(e.sid, 4242u);
+  EXPECT_EQ(e.exe_mtime_ns, 1700000000000000001ull);
+  EXPECT_EQ(e.exe_ctime_ns, 1700000000000000002ull);
   EXPECT_EQ(e.env, (std::vector<std::string>{"PATH=/bin", "HOME=/root"}));
 }
 
