@@ -12,6 +12,8 @@ char LICENSE[] SEC("license") = "GPL";
  * than its init) carry a mark, inherited by what they fork: their syscalls are not the
  * image's own. */
 const volatile __u32 vigil_baseline = 0;
+/* Bytes of data kept from recvfrom and sendto (evt.buffer): 0 unless a rule reads it. */
+const volatile __u32 vigil_buffer_bytes = 0;
 
 struct {
   __uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -978,6 +980,17 @@ static __always_inline int vigil_syscall_exit_fd(long ret, __u16 id, __u32 strin
         ev->fd.remote_port = port;
         __builtin_memcpy(ev->fd.remote_addr, &sa[8], 16);
       }
+    }
+  }
+  /* The data moved, as far as a rule reads it: the first bytes received or sent. */
+  ev->buffer_len = 0;
+  if (vigil_buffer_bytes && ret > 0 && (id == VIGIL_SC_RECVFROM || id == VIGIL_SC_SENDTO)) {
+    __u32 n = ret < vigil_buffer_bytes ? (__u32)ret : vigil_buffer_bytes;
+    if (n > VIGIL_BUFFER_MAX) n = VIGIL_BUFFER_MAX;
+    if (n > 0 && bpf_probe_read_user(vigil_at(scratch, off), n & (VIGIL_BUFFER_MAX - 1 | VIGIL_BUFFER_MAX),
+                                     (void *)ev->args[1]) == 0) {
+      ev->buffer_len = n;
+      off += n;
     }
   }
   if (id == VIGIL_SC_CAPSET && ret == 0) {

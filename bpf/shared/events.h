@@ -14,6 +14,7 @@
 #define VIGIL_PATH_BYTES 4096   /* bytes of path components kept per path */
 #define VIGIL_RAW_PATH_MAX 1024 /* bytes of the path a program passed to open */
 #define VIGIL_ENV_MAX 2048      /* bytes of the environment kept per exec */
+#define VIGIL_BUFFER_MAX 256    /* bytes of a call's data kept at most (evt.buffer) */
 
 enum vigil_event_type {
   VIGIL_EV_EXEC = 1, /* a process image was replaced (sched_process_exec) */
@@ -169,7 +170,8 @@ struct vigil_syscall {
   __u16 str_len[VIGIL_SC_STRINGS];    /* NUL-terminated strings follow, in this order */
   __u8 str_arg[VIGIL_SC_STRINGS];     /* the argument each string came from, or 0xff */
   __u8 fd_arg;                        /* argument index of the descriptor, 6: the result, 0xff */
-  __u8 reserved[4];
+  __u8 reserved[2];
+  __u16 buffer_len;                   /* data the call moved (recvfrom, sendto), after strings */
 };
 
 /* ---- the open filter (src/events/open_filter.h), filled by the sensor before attaching ---- */

@@ -89,6 +89,9 @@ std::string SensorGap(const rules::RuleSet& rules, const sensor::SensorOptions& 
   }
   if (!syscalls.empty()) return fmt::format("syscalls not traced: {}", Join(syscalls, ", "));
   if (opens && !attached.opens) return "opens are not traced";
+  if (attached.buffer_bytes == 0 && rules.ReadsField("evt.buffer")) {
+    return "data buffers (evt.buffer) are not kept: no rule read them at start";
+  }
   std::string missing;
   if (opens && !OpenFilterCovers(attached.open_filter, rules.OpenFilterInUse(), &missing)) {
     return "the in-kernel open filter keeps out " + missing;

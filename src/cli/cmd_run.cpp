@@ -180,6 +180,8 @@ sensor::SensorOptions SensorOptionsFor(const rules::RuleSet* rules, const AgentO
       sensor_options.syscalls.set(t);
     }
   }
+  // Data buffers only where a rule reads them; a capture keeps them for any rule later.
+  if (!rules || rules->ReadsField("evt.buffer")) sensor_options.buffer_bytes = sensor::kBufferSnaplen;
   sensor_options.ring_buffer_bytes = options.ring_buffer_mb << 20;
   sensor_options.reader_thread = options.reader_thread == "on"    ? sensor::ReaderThread::kOn
                                  : options.reader_thread == "off" ? sensor::ReaderThread::kOff

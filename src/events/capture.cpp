@@ -175,6 +175,7 @@ std::string EncodeEvent(const Event& e) {
                             (e.exe_upper_layer ? 4 : 0) | (e.exe_from_memfd ? 8 : 0) |
                             (e.exe_writable ? 16 : 0) | (e.pgid_known ? 32 : 0) |
                             (e.pgid_leader ? 64 : 0)));
+  w.Str(e.buffer);
   w.U32(e.sid);
   w.U64(e.exe_mtime_ns);
   w.U64(e.exe_ctime_ns);
@@ -221,7 +222,7 @@ Status DecodeEvent(std::string_view payload, Event& e) {
   ok = r.Str(e.cwd) && r.Str(e.cgroup_path) && r.U32(e.tty) && r.I32(e.exit_code) && r.I64(e.ret) &&
        r.U32(e.open_flags) && r.U32(e.open_mode) && r.I32(e.dirfd) && r.U32(e.file_mode) &&
        r.Str(e.path_raw) && r.Str(e.path) && r.U8(truncated) && r.U32(e.vpid) &&
-       r.U64(e.cap_effective) && r.U64(e.cap_permitted) && r.U8(facts) && r.U32(e.sid) &&
+       r.U64(e.cap_effective) && r.U64(e.cap_permitted) && r.U8(facts) && r.Str(e.buffer) && r.U32(e.sid) &&
        r.U64(e.exe_mtime_ns) && r.U64(e.exe_ctime_ns) && r.U32(nenv);
   if (!ok) return Fail("event record too short");
   if (nenv > payload.size()) return Fail("environment count {} exceeds the record", nenv);

@@ -2,7 +2,7 @@
 // (container metadata, user names), so `vigil replay` alerts as `vigil run` would have.
 //
 // Format (little-endian), version 6 (2: 16-bit event types; 3: caps, vpid, exe facts, env;
-// 4: syscall arguments; 5: descriptor info; 6: session id, executable's times, group names):
+// 4: syscall arguments; 5: descriptor info; 6: session id, executable's times, group names, data buffers):
 //   header  "VIGILCAP" u32 version u32 flags(0)
 //   record  u32 kind, u32 payload length, u32 CRC-32 of the payload, payload
 //   trailer a record of kind kEnd whose payload is the u64 count of records before it

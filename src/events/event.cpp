@@ -111,6 +111,7 @@ void Event::Reset() {
   env.clear();
   syscall_args.fill(0);
   for (auto& str : syscall_strings) str.clear();
+  buffer.clear();
   syscall_string_arg = {-1, -1, -1};
   fd_info = FdInfo();
   fd_name_changed = false;

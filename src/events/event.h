@@ -101,6 +101,8 @@ struct Event {
   // up to three of them copied as strings (syscall_string_arg[i] says which argument, -1 none).
   std::array<uint64_t, 6> syscall_args{};
   std::array<std::string, 3> syscall_strings;
+  // recvfrom, sendto: the first bytes of the data moved, when a rule reads evt.buffer.
+  std::string buffer;
   std::array<int8_t, 3> syscall_string_arg{-1, -1, -1};
 
   // The descriptor a syscall is about (network syscalls, dup), as the kernel's objects describe

@@ -75,6 +75,24 @@ bool ContainsFolded(std::string_view hay, std::string_view needle) {
   return false;
 }
 
+// "cafebabe" or "CAFEBABE" to its four bytes; false unless an even number of hex digits.
+bool DecodeHex(std::string_view text, std::string& out) {
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (text.empty() || text.size() % 2 != 0) return false;
+  out.clear();
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    int hi = digit(text[i]), lo = digit(text[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+  }
+  return true;
+}
+
 bool CompareStrings(Op op, std::string_view s, std::string_view operand) {
   switch (op) {
     case Op::kEq: return s == operand;
@@ -618,6 +636,16 @@ class Compiler {
           auto re = std::make_unique<re2::RE2>(e.value, options);
           if (!re->ok()) return fail(fmt::format("invalid regular expression: {}", re->error()));
           return std::make_unique<RegexTest>(std::move(re));
+        }
+        if (e.op == Op::kBContains || e.op == Op::kBStartsWith) {
+          // As in Falco: the operand is the bytes, written in hexadecimal ("cafebabe").
+          std::string bytes;
+          if (!DecodeHex(e.value, bytes)) {
+            return fail(fmt::format("'{}' is not a hexadecimal byte string (like CAFEBABE): "
+                                    "bcontains and bstartswith compare bytes",
+                                    e.value));
+          }
+          return std::make_unique<StringTest>(e.op, std::move(bytes));
         }
         return std::make_unique<StringTest>(e.op, e.value);
       case FieldType::kBool: {

@@ -40,6 +40,9 @@ struct FieldDef {
   std::string_view description;
   Extractor extract;
   bool either_end = false;  // a socket field matching the local or the remote end (fd.ip)
+  // Raw bytes (evt.buffer): compared as they are, printed as Falco prints buffers, printable
+  // ASCII kept and every other byte as '.'.
+  bool binary = false;
 };
 
 std::span<const FieldDef> AllFields();

@@ -177,8 +177,17 @@ const FieldDef kEventFields[] = {
        }
        return Str(o, s);
      }},
-    {"evt.buffer", FieldType::kString, FieldArgKind::kNone, false,
-     "Data read or written by the event (not captured by vigil).", Unknown},
+    {"evt.buffer", FieldType::kString, FieldArgKind::kNone, true,
+     "The first 80 bytes of the data a recvfrom received or a sendto sent (kept only while a "
+     "loaded rule reads this field). Compare bytes with bcontains/bstartswith and a hex "
+     "operand; printed with non-printable bytes as '.'.",
+     [](Ctx& c, const FieldArg&, FieldValue& o, std::string&) {
+       const Event& e = c.event();
+       if (e.type != EventType::kRecvfrom && e.type != EventType::kSendto) return false;
+       o.str = e.buffer;
+       return true;
+     },
+     false, true},
 };
 
 }  // namespace

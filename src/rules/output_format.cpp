@@ -83,8 +83,17 @@ void OutputFormat::Render(EvalContext& ctx, std::string& text,
       const FieldValue& v = *extracted;
       switch (v.type) {
         case FieldType::kString:
-          text += v.str;
-          json = std::string(v.str);
+          if (segment.field->def->binary) {
+            std::string shown(v.str);
+            for (char& ch : shown) {
+              if (ch < 0x20 || ch > 0x7e) ch = '.';
+            }
+            text += shown;
+            json = std::move(shown);
+          } else {
+            text += v.str;
+            json = std::string(v.str);
+          }
           break;
         case FieldType::kInt64:
           text += std::to_string(v.i);

@@ -267,6 +267,9 @@ Status DecodeRecord(std::span<const uint8_t> record, int64_t offset, Event& e) {
           e.syscall_strings[i].assign(UntilNul(text));
         }
       }
+      std::string_view data;
+      if (!c.Take(x.buffer_len, data)) return Fail("syscall record lengths exceed the record");
+      e.buffer.assign(data);
       // A failed exec: what it tried to run is its filename argument (as passed).
       if (IsProcessImage(e.type)) e.exe_filename = e.syscall_strings[0];
       return {};

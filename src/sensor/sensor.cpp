@@ -424,6 +424,7 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
   vigil_bpf* skel = impl->skel;
   skel->rodata->vigil_self_tgid = static_cast<uint32_t>(getpid());
   skel->rodata->vigil_baseline = options.container_syscalls ? 1 : 0;
+  skel->rodata->vigil_buffer_bytes = std::min<uint32_t>(options.buffer_bytes, VIGIL_BUFFER_MAX);
   bpf_program__set_autoload(skel->progs.vigil_baseline_sys_enter, options.container_syscalls);
   impl->container_syscalls = options.container_syscalls;
   // The ring buffer size must be a power of two multiple of the page size.

@@ -40,7 +40,13 @@ struct SensorOptions {
   // sys_enter; no record per syscall), and mark exec sessions (`docker exec`, health checks)
   // so that theirs are left out. Read with ContainerSyscalls().
   bool container_syscalls = false;
+  // Bytes of data kept from recvfrom and sendto (Event::buffer, evt.buffer): 0 unless a rule
+  // reads it; at most VIGIL_BUFFER_MAX.
+  uint32_t buffer_bytes = 0;
 };
+
+// Falco's default snapshot length: the data bytes kept per call when a rule reads evt.buffer.
+inline constexpr uint32_t kBufferSnaplen = 80;
 
 // Syscall numbers as the architecture numbers them; bit N set: syscall N was entered.
 inline constexpr std::size_t kSyscallBits = 512;

@@ -1,6 +1,7 @@
 """Network syscalls on a real kernel: both ends of TCP connections as the kernel's sockets hold
 them (connect and accept, in a container on its loopback), a unix socket's path, the peer of an
-unconnected UDP sendto, IPv6, and the built-in reverse-shell rule on `nc -e /bin/sh`."""
+unconnected UDP sendto, IPv6, the built-in reverse-shell rule on `nc -e /bin/sh`, and the data
+of a recvfrom (evt.buffer) for Falco's Java class file rule."""
 import os
 import socket
 import tempfile
@@ -40,6 +41,11 @@ NETWORK_RULES = """
   desc: t
   condition: evt.type = connect and fd.typechar = 6 and fd.sport = 4447 and fd.ip = "::1"
   output: "v6 %fd.name"
+  priority: NOTICE
+- rule: Test class file received
+  desc: Falco's log4shell rule, on any program
+  condition: evt.type = recvfrom and fd.lport = 4448 and evt.buffer bcontains cafebabe
+  output: "class file %evt.buffer"
   priority: NOTICE
 """
 
@@ -137,6 +143,23 @@ class NetworkTest(unittest.TestCase):
         # datagram): the local end reads 0.0.0.0, the peer comes from the call's address.
         self.assertRegex(field(alerts[0], "fd.name"), r"^0\.0\.0\.0:\d+->127\.0\.0\.1:4446$")
         self.assertIs(field(alerts[0], "fd.connected"), False)
+
+    def test_received_data_is_compared_as_bytes(self):
+        receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        receiver.bind(("127.0.0.1", 4448))
+        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sender.sendto(b"text that says cafebabe", ("127.0.0.1", 4448))
+        sender.sendto(b"\xca\xfe\xba\xbe\x00\x00\x004 Exploit.class", ("127.0.0.1", 4448))
+        for _ in range(2):
+            receiver.recvfrom(100)
+        sender.close()
+        receiver.close()
+        alerts = self.agent.wait_for(lambda a: a["rule"] == "Test class file received")
+        self.assertEqual([field(a, "evt.buffer") for a in alerts],
+                         [".......4 Exploit.class"], self.agent.alerts())
+        # The agent without such a rule keeps no data: it traces no recvfrom at all.
+        self.assertFalse(any("recvfrom" in l and "probes:" in l for l in self.builtin.stderr),
+                         self.builtin.stderr)
 
     def test_ipv6_connect(self):
         try:

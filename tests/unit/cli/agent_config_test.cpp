@@ -112,6 +112,18 @@ TEST(AgentConfig, ReloadRefusesRulesTheSensorWasNotStartedFor) {
   EXPECT_THAT(reloaded.error().message, HasSubstr("syscalls not traced: connect"));
   EXPECT_THAT(reloaded.error().message, HasSubstr("restart vigil"));
 
+  // A rule reading the data of a call needs the buffers kept from the start.
+  Write(rules,
+        "- rule: class file\n  desc: d\n  condition: evt.type = recvfrom and evt.buffer "
+        "bcontains cafebabe\n  output: o\n  priority: WARNING\n");
+  attached.syscalls.set(static_cast<std::size_t>(EventType::kRecvfrom));
+  reloaded = ReloadAgentConfig(options, running, attached);
+  ASSERT_FALSE(reloaded);
+  EXPECT_THAT(reloaded.error().message, HasSubstr("data buffers (evt.buffer) are not kept"));
+  attached.buffer_bytes = sensor::kBufferSnaplen;
+  reloaded = ReloadAgentConfig(options, running, attached);
+  EXPECT_TRUE(reloaded) << reloaded.error().message;
+
   Write(rules,
         "- rule: broken\n  desc: d\n  condition: proc.nme = x\n  output: o\n"
         "  priority: WARNING\n");

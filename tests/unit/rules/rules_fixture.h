@@ -182,7 +182,7 @@ class RulesHarness {
   // A syscall of `pid` about the descriptor `fd` (network calls, dup): as the sensor decodes it.
   std::vector<Matched> FdCall(uint32_t pid, EventType type, const Event::FdInfo& fd,
                               int64_t ret = 0, std::array<uint64_t, 6> args = {},
-                              std::string unix_path = "") {
+                              std::string unix_path = "", std::string buffer = "") {
     Event e;
     e.type = type;
     e.pid = e.tid = pid;
@@ -195,6 +195,7 @@ class RulesHarness {
     e.ret = ret;
     e.syscall_args = args;
     e.fd_info = fd;
+    e.buffer = std::move(buffer);
     if (!unix_path.empty()) {
       e.syscall_strings[0] = std::move(unix_path);
       e.syscall_string_arg[0] = 1;

@@ -146,6 +146,30 @@ TEST(SocketFieldsTest, DatagramPeerChangesAreNameChanges) {
   EXPECT_EQ(second[0].output, "new peer 8.8.8.8:80");
 }
 
+// Falco's log4shell rule: the bytes of a Java class file in what a process received.
+TEST(SocketFieldsTest, BufferBytesAreComparedInHexAndPrintedReadably) {
+  RulesHarness h;
+  ASSERT_TRUE(h.Load(Rule("evt.type = recvfrom and evt.buffer bcontains CAFEbabe",
+                          "class file %evt.buffer")));
+  h.Spawn(200, "java", {"java"});
+  auto tcp = Ipv4("10.0.0.5", 40000, "10.0.0.9", 1389, 4);
+  const std::string klass("\x00\xca\xfe\xba\xbe\x00\x00\x00" "4Exploit", 16);
+  auto m = h.FdCall(200, EventType::kRecvfrom, tcp, 16, {}, "", klass);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].output, "class file ........4Exploit");
+  EXPECT_TRUE(h.FdCall(200, EventType::kRecvfrom, tcp, 8, {}, "", "cafebabe").empty())
+      << "the operand is bytes, not text";
+  // Any other event has no buffer.
+  ASSERT_TRUE(h.Load(Rule("evt.buffer exists", "x")));
+  EXPECT_TRUE(h.FdCall(200, EventType::kConnect, tcp, 0, {}, "", klass).empty());
+  EXPECT_EQ(h.FdCall(200, EventType::kSendto, tcp, 16, {}, "", klass).size(), 1u);
+  // bstartswith too; an operand that is not hex is an error.
+  ASSERT_TRUE(h.Load(Rule("evt.buffer bstartswith 00CAFE", "x")));
+  EXPECT_EQ(h.FdCall(200, EventType::kRecvfrom, tcp, 16, {}, "", klass).size(), 1u);
+  EXPECT_FALSE(h.Load(Rule("evt.buffer bcontains cafebab", "x"), /*expect_ok=*/false));
+  EXPECT_FALSE(h.Load(Rule("evt.buffer bcontains zz", "x"), /*expect_ok=*/false));
+}
+
 TEST(SocketFieldsTest, UnixSocketsAreNamedByPath) {
   Event::FdInfo unix_fd;
   unix_fd.kind = Kind::kUnix;

@@ -249,6 +249,24 @@ TEST(DecodeTest, SocketCallCarriesTheDescriptorFromTheKernel) {
   EXPECT_EQ(e.fd_info.kind, Event::FdInfo::Kind::kNone);
 }
 
+TEST(DecodeTest, DataBuffersFollowTheStrings) {
+  vigil_syscall x{};
+  x.hdr = Header(VIGIL_EV_SYSCALL);
+  x.syscall = VIGIL_SC_RECVFROM;
+  x.ret = 6;
+  x.fd_arg = VIGIL_SC_NO_STRING;
+  x.str_arg[0] = x.str_arg[1] = x.str_arg[2] = VIGIL_SC_NO_STRING;
+  const std::string data("\xca\xfe\xba\xbe\x00\x01", 6);
+  x.buffer_len = 6;
+  Event e;
+  ASSERT_TRUE(DecodeRecord(Record(x, data), 0, e));
+  EXPECT_EQ(e.type, EventType::kRecvfrom);
+  EXPECT_EQ(e.buffer, data);
+  x.buffer_len = 7;  // more than the record holds
+  e.Reset();
+  EXPECT_FALSE(DecodeRecord(Record(x, data), 0, e));
+}
+
 TEST(DecodeTest, DualStackSocketsCarryingIpv4AreIpv4) {
   Event::FdInfo f;
   f.kind = Event::FdInfo::Kind::kIpv6;
