@@ -987,7 +987,8 @@ static __always_inline int vigil_syscall_exit_fd(long ret, __u16 id, __u32 strin
   if (vigil_buffer_bytes && ret > 0 && (id == VIGIL_SC_RECVFROM || id == VIGIL_SC_SENDTO)) {
     __u32 n = ret < vigil_buffer_bytes ? (__u32)ret : vigil_buffer_bytes;
     if (n > VIGIL_BUFFER_MAX) n = VIGIL_BUFFER_MAX;
-    if (n > 0 && bpf_probe_read_user(vigil_at(scratch, off), n & (VIGIL_BUFFER_MAX - 1 | VIGIL_BUFFER_MAX),
+    /* The mask only shows the verifier the bound n already has. */
+    if (n > 0 && bpf_probe_read_user(vigil_at(scratch, off), n & (2 * VIGIL_BUFFER_MAX - 1),
                                      (void *)ev->args[1]) == 0) {
       ev->buffer_len = n;
       off += n;
