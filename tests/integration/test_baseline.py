@@ -192,6 +192,30 @@ class BaselineTest(unittest.TestCase):
         self.assertIn("/bin/busybox (as nc)", {e["exe"] for e in p["processes"]})
         self.assertEqual(p.get("syscalls", []), [])
 
+    def test_a_removed_containers_syscall_bitmap_is_forgotten(self):
+        # The kernel keeps a syscall bitmap per container cgroup; 10 s after the engine removed
+        # the container, the agent deletes its entry (the LRU map bounds it anyway).
+        store = os.path.join(self.dir, "forget.db")
+        agent = self.start("--baseline-mode", "learn", store=store)
+
+        def entries():
+            out = harness.run(["bpftool", "-j", "map", "dump", "name", "container_sysca"])
+            return len(json.loads(out.stdout))
+
+        try:
+            before = entries()
+            self.run_container("sh", "-c", "true")
+            deadline = time.time() + 5
+            while time.time() < deadline and entries() == before:
+                time.sleep(0.2)
+            self.assertEqual(entries(), before + 1)
+            deadline = time.time() + 30
+            while time.time() < deadline and entries() != before:
+                time.sleep(0.5)
+            self.assertEqual(entries(), before, "the bitmap outlived its container")
+        finally:
+            agent.stop()
+
     def test_seccomp_profile_runs_the_workload_and_refuses_the_rest(self):
         profile = os.path.join(self.dir, "seccomp.json")
         harness.run([harness.VIGIL, "baseline", "seccomp", self.tag, "--store", self.store,
