@@ -16,6 +16,13 @@
 #define VIGIL_ENV_MAX 2048      /* bytes of the environment kept per exec */
 #define VIGIL_BUFFER_MAX 256    /* bytes of a call's data kept at most (evt.buffer) */
 
+/* Data calls whose records on TCP sockets no rule can match (vigil_drop_tcp_data bits). */
+#define VIGIL_IPPROTO_TCP 6
+#define VIGIL_TCP_SENDTO 0x1
+#define VIGIL_TCP_SENDMSG 0x2
+#define VIGIL_TCP_RECVFROM 0x4
+#define VIGIL_TCP_RECVMSG 0x8
+
 enum vigil_event_type {
   VIGIL_EV_EXEC = 1, /* a process image was replaced (sched_process_exec) */
   VIGIL_EV_FORK = 2, /* a new process (not a thread) was created */

@@ -89,6 +89,14 @@ std::string SensorGap(const rules::RuleSet& rules, const sensor::SensorOptions& 
   }
   if (!syscalls.empty()) return fmt::format("syscalls not traced: {}", Join(syscalls, ", "));
   if (opens && !attached.opens) return "opens are not traced";
+  const auto tcp_wanted = rules.TcpDataInUse() & attached.drop_tcp_data;
+  if (tcp_wanted.any()) {
+    std::vector<std::string> calls;
+    for (std::size_t t = 0; t < kEventTypeCount; ++t) {
+      if (tcp_wanted.test(t)) calls.emplace_back(EventTypeName(static_cast<EventType>(t)));
+    }
+    return fmt::format("{} on TCP sockets are dropped in the kernel", Join(calls, ", "));
+  }
   if (attached.buffer_bytes == 0 && rules.ReadsField("evt.buffer")) {
     return "data buffers (evt.buffer) are not kept: no rule read them at start";
   }

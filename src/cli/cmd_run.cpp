@@ -180,6 +180,15 @@ sensor::SensorOptions SensorOptionsFor(const rules::RuleSet* rules, const AgentO
       sensor_options.syscalls.set(t);
     }
   }
+  // send()/recv() on TCP connections only for rules that could match them.
+  if (rules) {
+    const auto tcp_wanted = rules->TcpDataInUse();
+    for (std::size_t t = 0; t < kEventTypeCount; ++t) {
+      if (rules::IsDataCall(static_cast<EventType>(t)) && !tcp_wanted.test(t)) {
+        sensor_options.drop_tcp_data.set(t);
+      }
+    }
+  }
   // Data buffers only where a rule reads them; a capture keeps them for any rule later.
   if (!rules || rules->ReadsField("evt.buffer")) sensor_options.buffer_bytes = sensor::kBufferSnaplen;
   sensor_options.ring_buffer_bytes = options.ring_buffer_mb << 20;

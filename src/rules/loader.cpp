@@ -14,6 +14,7 @@
 #include "common/result.h"
 #include "common/strings.h"
 #include "rules/open_interest.h"
+#include "rules/tcp_data_interest.h"
 #include "rules/parser.h"
 
 namespace vigil::embedded {
@@ -525,6 +526,7 @@ std::unique_ptr<Rule> RuleLoader::CompileRule(PendingRule& pending, CompileCache
     ExprPtr condition = ApplyExceptions(std::move(*parsed), std::move(excluded));
     compiled = CompileCondition(*condition, defs_, cache, found);
     rule.open_filter = OpenInterest(*condition, defs_);
+    rule.tcp_data = TcpDataInterest(*condition, defs_);
   }
   if (append_container_output_ && pending.output &&
       pending.output->text.find("container.id") == std::string::npos) {

@@ -59,6 +59,15 @@ OpenFilter RuleSet::OpenFilterInUse() const {
   return filter;
 }
 
+TcpDataTypes RuleSet::TcpDataInUse() const {
+  TcpDataTypes in_use;
+  for (const auto& rule : rules_) {
+    if (!rule->enabled || rule->priority > min_priority_) continue;
+    in_use |= rule->tcp_data & rule->condition.event_types;
+  }
+  return in_use;
+}
+
 std::size_t RuleSet::active_count() const {
   std::size_t n = 0;
   for (const auto& rule : rules_) {

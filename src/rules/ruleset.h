@@ -13,6 +13,7 @@
 #include "events/open_filter.h"
 #include "rules/compiler.h"
 #include "rules/output_format.h"
+#include "rules/tcp_data_interest.h"
 
 namespace vigil::rules {
 
@@ -30,6 +31,7 @@ struct Rule {
   CompiledCondition condition;
   OutputFormat output;
   OpenFilter open_filter;  // the opens this rule could match (rules/open_interest.h)
+  TcpDataTypes tcp_data;   // the data calls on TCP sockets it could match (tcp_data_interest.h)
 };
 
 class RuleSet {
@@ -53,6 +55,9 @@ class RuleSet {
   EventTypeSet EventTypesInUse() const;
   // The opens some active rule could match: what the sensor's open probes must deliver.
   OpenFilter OpenFilterInUse() const;
+  // The data calls (sendto, sendmsg, recvfrom, recvmsg) on TCP sockets some active rule could
+  // match; the sensor drops the others' TCP records in the kernel.
+  TcpDataTypes TcpDataInUse() const;
   // Whether some active rule reads `field` (in its condition or output), with or without an
   // argument: ReadsField("proc.env") is true for %proc.env and proc.env[HOME] alike.
   bool ReadsField(std::string_view field) const;

@@ -425,6 +425,20 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
   skel->rodata->vigil_self_tgid = static_cast<uint32_t>(getpid());
   skel->rodata->vigil_baseline = options.container_syscalls ? 1 : 0;
   skel->rodata->vigil_buffer_bytes = std::min<uint32_t>(options.buffer_bytes, VIGIL_BUFFER_MAX);
+  std::string tcp_dropped;
+  {
+    uint32_t bits = 0;
+    const std::pair<EventType, uint32_t> data_calls[] = {
+        {EventType::kSendto, VIGIL_TCP_SENDTO}, {EventType::kSendmsg, VIGIL_TCP_SENDMSG},
+        {EventType::kRecvfrom, VIGIL_TCP_RECVFROM}, {EventType::kRecvmsg, VIGIL_TCP_RECVMSG}};
+    for (const auto& [type, bit] : data_calls) {
+      const auto t = static_cast<std::size_t>(type);
+      if (!options.drop_tcp_data.test(t) || !options.syscalls.test(t)) continue;
+      bits |= bit;
+      tcp_dropped += " " + std::string(EventTypeName(type));
+    }
+    skel->rodata->vigil_drop_tcp_data = bits;
+  }
   bpf_program__set_autoload(skel->progs.vigil_baseline_sys_enter, options.container_syscalls);
   impl->container_syscalls = options.container_syscalls;
   // The ring buffer size must be a power of two multiple of the page size.
@@ -565,6 +579,7 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
                       (impl->dir_cache ? ", directory verdicts cached" : "") + ")";
   }
   impl->attached += syscalls_attached;
+  if (!tcp_dropped.empty()) impl->attached += " (on TCP sockets, dropped in the kernel:" + tcp_dropped + ")";
   if (options.container_syscalls) impl->attached += " sys_enter (syscalls per container)";
   return std::unique_ptr<Sensor>(new Sensor(std::move(impl)));
 }

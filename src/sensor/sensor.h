@@ -43,6 +43,9 @@ struct SensorOptions {
   // Bytes of data kept from recvfrom and sendto (Event::buffer, evt.buffer): 0 unless a rule
   // reads it; at most VIGIL_BUFFER_MAX.
   uint32_t buffer_bytes = 0;
+  // Data calls (sendto, sendmsg, recvfrom, recvmsg) whose records on TCP sockets no rule can
+  // match: dropped in the kernel (rules::RuleSet::TcpDataInUse).
+  std::bitset<kEventTypeCount> drop_tcp_data;
 };
 
 // Falco's default snapshot length: the data bytes kept per call when a rule reads evt.buffer.

@@ -161,6 +161,33 @@ class NetworkTest(unittest.TestCase):
         self.assertFalse(any("recvfrom" in l and "probes:" in l for l in self.builtin.stderr),
                          self.builtin.stderr)
 
+    def test_tcp_data_no_rule_can_match_stays_in_the_kernel(self):
+        # Falco's outbound macro wants sendto on UDP only: TCP send() calls are dropped in the
+        # kernel, UDP ones still alert.
+        with tempfile.TemporaryDirectory() as d:
+            rules = os.path.join(d, "udp.yaml")
+            with open(rules, "w") as f:
+                f.write("- rule: udp send\n  desc: t\n  condition: evt.type = sendto and "
+                        "fd.l4proto != tcp and fd.rport = 4449\n  output: udp %fd.name\n"
+                        "  priority: NOTICE\n")
+            agent = harness.Agent("run", "-o", "json", "-r", rules)
+            agent.wait_ready()
+            try:
+                ready = [l for l in agent.stderr if "ready" in l][0]
+                self.assertIn("on TCP sockets, dropped in the kernel: sendto", ready)
+                loop = os.path.join(os.path.dirname(harness.VIGIL), "bench", "syscall_loop")
+                harness.run([loop, "net", "5000"])  # 5,000 TCP send() calls
+                sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                sender.sendto(b"x", ("127.0.0.1", 4449))
+                sender.close()
+                alerts = agent.wait_for(lambda a: a["rule"] == "udp send")
+                self.assertEqual(len(alerts), 1, agent.alerts())
+            finally:
+                self.assertEqual(agent.stop(), 0)
+            stopped = [l for l in agent.stderr if "stopped:" in l][0]
+            sent = int(stopped.split("kernel records sent")[0].split(",")[-1])
+            self.assertLess(sent, 1000, stopped)
+
     def test_ipv6_connect(self):
         try:
             server = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)

@@ -124,6 +124,12 @@ TEST(AgentConfig, ReloadRefusesRulesTheSensorWasNotStartedFor) {
   reloaded = ReloadAgentConfig(options, running, attached);
   EXPECT_TRUE(reloaded) << reloaded.error().message;
 
+  // TCP data dropped in the kernel: a rule that could match it needs a restart.
+  attached.drop_tcp_data.set(static_cast<std::size_t>(EventType::kRecvfrom));
+  reloaded = ReloadAgentConfig(options, running, attached);
+  ASSERT_FALSE(reloaded);
+  EXPECT_THAT(reloaded.error().message, HasSubstr("recvfrom on TCP sockets are dropped"));
+
   Write(rules,
         "- rule: broken\n  desc: d\n  condition: proc.nme = x\n  output: o\n"
         "  priority: WARNING\n");
