@@ -5,6 +5,7 @@
 
 #include "common/paths.h"
 #include "common/strings.h"
+#include "rules/condition_walk.h"
 
 namespace vigil::rules {
 namespace {
@@ -178,37 +179,14 @@ class Analyzer {
   }
 
   Need Macro(const Expr& e) {
-    auto it = defs_.macros.find(e.name);
-    if (it == defs_.macros.end() || !it->second.condition) return Need::Always();
-    if (std::find(expanding_.begin(), expanding_.end(), e.name) != expanding_.end()) {
-      return Need::Always();
-    }
-    expanding_.push_back(e.name);
-    Need n = Of(*it->second.condition);
-    expanding_.pop_back();
+    const Expr* condition = macros_.Enter(e.name);
+    if (!condition) return Need::Always();
+    Need n = Of(*condition);
+    macros_.Leave();
     return n;
   }
 
-  void Expand(const std::vector<ListItem>& items, std::vector<std::string>& out, int depth) {
-    for (const auto& item : items) {
-      auto it = item.quoted ? defs_.lists.end() : defs_.lists.find(item.text);
-      if (it != defs_.lists.end() && depth < 32) {
-        Expand(it->second.items, out, depth + 1);
-      } else {
-        out.push_back(item.text);
-      }
-    }
-  }
-
-  std::vector<std::string> Values(const Expr& e) {
-    std::vector<std::string> values;
-    if (IsListOp(e.op)) {
-      Expand(e.list, values, 0);
-    } else {
-      values.push_back(e.value);
-    }
-    return values;
-  }
+  std::vector<std::string> Values(const Expr& e) { return OperandValues(e, defs_); }
 
   static Need Names(Signal::Kind kind, const std::vector<std::string>& names, std::size_t limit) {
     Need n = Need::Never();
@@ -327,7 +305,7 @@ class Analyzer {
   }
 
   const Definitions& defs_;
-  std::vector<std::string> expanding_;
+  MacroStack macros_{defs_};
 };
 
 }  // namespace

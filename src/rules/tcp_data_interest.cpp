@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/strings.h"
+#include "rules/condition_walk.h"
 
 namespace vigil::rules {
 namespace {
@@ -50,39 +51,18 @@ class Analyzer {
 
  private:
   Tri Macro(const Expr& e) {
-    auto it = defs_.macros.find(e.name);
-    if (it == defs_.macros.end() || !it->second.condition) return Tri::kUnknown;
-    if (std::find(expanding_.begin(), expanding_.end(), e.name) != expanding_.end()) {
-      return Tri::kUnknown;
-    }
-    expanding_.push_back(e.name);
-    Tri t = Of(*it->second.condition);
-    expanding_.pop_back();
+    const Expr* condition = macros_.Enter(e.name);
+    if (!condition) return Tri::kUnknown;
+    Tri t = Of(*condition);
+    macros_.Leave();
     return t;
-  }
-
-  void Expand(const std::vector<ListItem>& items, std::vector<std::string>& out, int depth) {
-    for (const auto& item : items) {
-      auto it = item.quoted ? defs_.lists.end() : defs_.lists.find(item.text);
-      if (it != defs_.lists.end() && depth < 32) {
-        Expand(it->second.items, out, depth + 1);
-      } else {
-        out.push_back(item.text);
-      }
-    }
   }
 
   // A comparison of a field whose value is known (`actual`) with the operand: = and in hold
   // when the operand names it, != when it does not; anything else is unknown.
   Tri Known(const Expr& e, std::string_view actual) {
-    std::vector<std::string> values;
-    if (e.op == Op::kIn) {
-      Expand(e.list, values, 0);
-    } else if (e.op == Op::kEq || e.op == Op::kNe) {
-      values.push_back(e.value);
-    } else {
-      return Tri::kUnknown;
-    }
+    if (e.op != Op::kIn && e.op != Op::kEq && e.op != Op::kNe) return Tri::kUnknown;
+    const std::vector<std::string> values = OperandValues(e, defs_);
     const bool named = std::any_of(values.begin(), values.end(),
                                    [&](const std::string& v) { return ToLower(v) == actual; });
     if (e.op == Op::kNe) return named ? Tri::kFalse : Tri::kTrue;
@@ -97,8 +77,8 @@ class Analyzer {
   }
 
   const Definitions& defs_;
+  MacroStack macros_{defs_};
   std::string type_;
-  std::vector<std::string> expanding_;
 };
 
 }  // namespace

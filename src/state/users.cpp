@@ -93,24 +93,22 @@ const UserDb::Table* UserDb::TableFor(const std::string& container_id, const Tab
   return it == tables.end() ? nullptr : &it->second;
 }
 
-std::optional<std::string_view> UserDb::Name(const std::string& container_id, uint32_t uid) {
-  std::optional<std::string_view> name;
-  if (const Table* table = TableFor(container_id, tables_)) {
-    auto it = table->find(uid);
-    if (it != table->end()) name = it->second;
+std::optional<std::string_view> UserDb::Lookup(const std::string& container_id, uint32_t id,
+                                               const Tables& tables) {
+  if (const Table* table = TableFor(container_id, tables)) {
+    auto it = table->find(id);
+    if (it != table->end()) return it->second;
   }
-  if (!name && uid == 0) name = "root";
-  return name;
+  if (id == 0) return "root";  // user and group 0 are root on every Linux system
+  return std::nullopt;
+}
+
+std::optional<std::string_view> UserDb::Name(const std::string& container_id, uint32_t uid) {
+  return Lookup(container_id, uid, tables_);
 }
 
 std::optional<std::string_view> UserDb::GroupName(const std::string& container_id, uint32_t gid) {
-  std::optional<std::string_view> name;
-  if (const Table* table = TableFor(container_id, groups_)) {
-    auto it = table->find(gid);
-    if (it != table->end()) name = it->second;
-  }
-  if (!name && gid == 0) name = "root";
-  return name;
+  return Lookup(container_id, gid, groups_);
 }
 
 void UserDb::Add(const UserInfo& user) {

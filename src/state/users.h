@@ -48,6 +48,8 @@ class UserDb {
   using Table = std::unordered_map<uint32_t, std::string>;
   using Tables = std::map<std::string, Table, std::less<>>;
   const Table* TableFor(const std::string& container_id, const Tables& tables);
+  std::optional<std::string_view> Lookup(const std::string& container_id, uint32_t id,
+                                         const Tables& tables);
   void LoadHost();
   void LoadFrom(const std::string& container_id, const std::string& root);
   void Store(const std::string& container_id, Table table, bool group);
