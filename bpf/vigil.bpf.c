@@ -673,8 +673,9 @@ enum vigil_open_verdict {
 };
 
 /* The cheap part of the filter, before anything is copied. */
-static __always_inline int vigil_open_verdict(struct vigil_open_filter_config *cfg, long ret,
-                                              __u32 flags, struct file *file) {
+static __always_inline int vigil_open_verdict(struct vigil_open_filter_config *cfg,
+                                              struct task_struct *task, long ret, __u32 flags,
+                                              struct file *file) {
   if (!cfg || !cfg->enabled) return VIGIL_OPEN_SEND;
   int write = (flags & VIGIL_O_ACCMODE) != 0 || (flags & (VIGIL_O_CREAT | VIGIL_O_TRUNC));
   if (cfg->writes && write) return VIGIL_OPEN_SEND;
@@ -683,12 +684,10 @@ static __always_inline int vigil_open_verdict(struct vigil_open_filter_config *c
     return (cfg->dotdot || cfg->dotdot_gated) ? VIGIL_OPEN_IF_PREFIX : VIGIL_OPEN_DROP;
   }
   if (cfg->containers && ret >= 0) {
-    struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
     if (task->thread_pid->level > 0) return VIGIL_OPEN_SEND;
   }
   if (cfg->comms) {
     /* The comm as two words (the kernel keeps it zero-padded); its signature first. */
-    struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
     const __u64 *words = bpf_rdonly_cast(task->comm, 0);
     __u64 comm[2] = {words[0], words[1]};
     if (vigil_sig_has(cfg->comm_sig, vigil_comm_sig(comm[0], comm[1])) &&
@@ -714,12 +713,12 @@ static __always_inline void vigil_count_filtered(void) {
   if (count) *count += 1;
 }
 
-static __always_inline int vigil_open_exit(long ret, struct open_args *args) {
-  struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+static __always_inline int vigil_open_exit(struct task_struct *task, long ret,
+                                           struct open_args *args) {
   struct file *file = ret >= 0 ? vigil_fd_file(task, ret) : 0;
   __u32 zero = 0;
   struct vigil_open_filter_config *cfg = bpf_map_lookup_elem(&open_filter_config, &zero);
-  int verdict = vigil_open_verdict(cfg, ret, args->flags, file);
+  int verdict = vigil_open_verdict(cfg, task, ret, args->flags, file);
   if (verdict == VIGIL_OPEN_DROP) {
     vigil_count_filtered();
     return 0;
@@ -790,8 +789,7 @@ static __always_inline int vigil_open_exit(long ret, struct open_args *args) {
  * once and the offset is remembered; a helper call on every syscall cost ~35 ns here. */
 __u64 vigil_regs_offset = 0;
 
-static __always_inline struct pt_regs *vigil_user_regs(void) {
-  struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+static __always_inline struct pt_regs *vigil_user_regs(struct task_struct *task) {
   __u64 stack = (__u64)task->stack;
   __u64 offset = vigil_regs_offset;
   if (!offset) {
@@ -802,8 +800,7 @@ static __always_inline struct pt_regs *vigil_user_regs(void) {
 }
 
 /* The current task's tgid from its task_struct (an inlined load, not a helper call). */
-static __always_inline int vigil_skip_self(void) {
-  struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+static __always_inline int vigil_skip_self(struct task_struct *task) {
   return task->tgid == vigil_self_tgid;
 }
 
@@ -812,43 +809,47 @@ static __always_inline int vigil_skip_self(void) {
 
 SEC("tracepoint/syscalls/sys_exit_open")
 int vigil_exit_open(struct trace_event_raw_sys_exit *ctx) {
-  if (vigil_skip_self()) return 0;
-  struct pt_regs *regs = vigil_user_regs();
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+  if (vigil_skip_self(task)) return 0;
+  struct pt_regs *regs = vigil_user_regs(task);
   struct open_args args = {.filename = VIGIL_ARG0(regs), .flags = VIGIL_ARG1(regs),
                            .mode = VIGIL_ARG2(regs), .dirfd = VIGIL_AT_FDCWD,
                            .syscall = VIGIL_SYS_OPEN};
-  return vigil_open_exit(ctx->ret, &args);
+  return vigil_open_exit(task, ctx->ret, &args);
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat")
 int vigil_exit_openat(struct trace_event_raw_sys_exit *ctx) {
-  if (vigil_skip_self()) return 0;
-  struct pt_regs *regs = vigil_user_regs();
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+  if (vigil_skip_self(task)) return 0;
+  struct pt_regs *regs = vigil_user_regs(task);
   struct open_args args = {.filename = VIGIL_ARG1(regs), .flags = VIGIL_ARG2(regs),
                            .mode = VIGIL_ARG3(regs), .dirfd = VIGIL_ARG0(regs),
                            .syscall = VIGIL_SYS_OPENAT};
-  return vigil_open_exit(ctx->ret, &args);
+  return vigil_open_exit(task, ctx->ret, &args);
 }
 
 SEC("tracepoint/syscalls/sys_exit_openat2")
 int vigil_exit_openat2(struct trace_event_raw_sys_exit *ctx) {
-  if (vigil_skip_self()) return 0;
-  struct pt_regs *regs = vigil_user_regs();
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+  if (vigil_skip_self(task)) return 0;
+  struct pt_regs *regs = vigil_user_regs(task);
   struct open_how how = {};
   bpf_probe_read_user(&how, sizeof(how), (void *)VIGIL_ARG2(regs));
   struct open_args args = {.filename = VIGIL_ARG1(regs), .flags = how.flags, .mode = how.mode,
                            .dirfd = VIGIL_ARG0(regs), .syscall = VIGIL_SYS_OPENAT2};
-  return vigil_open_exit(ctx->ret, &args);
+  return vigil_open_exit(task, ctx->ret, &args);
 }
 
 SEC("tracepoint/syscalls/sys_exit_creat")
 int vigil_exit_creat(struct trace_event_raw_sys_exit *ctx) {
-  if (vigil_skip_self()) return 0;
-  struct pt_regs *regs = vigil_user_regs();
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+  if (vigil_skip_self(task)) return 0;
+  struct pt_regs *regs = vigil_user_regs(task);
   struct open_args args = {.filename = VIGIL_ARG0(regs), .flags = O_WRONLY_CREAT_TRUNC,
                            .mode = VIGIL_ARG1(regs), .dirfd = VIGIL_AT_FDCWD,
                            .syscall = VIGIL_SYS_CREAT};
-  return vigil_open_exit(ctx->ret, &args);
+  return vigil_open_exit(task, ctx->ret, &args);
 }
 
 /* ---------------------------------------------------------------- other syscalls */
@@ -932,11 +933,11 @@ static __always_inline int vigil_syscall_exit(long ret, __u16 id, __u32 strings)
 }
 
 static __always_inline int vigil_syscall_exit_fd(long ret, __u16 id, __u32 strings, __u8 fd_arg) {
-  if (vigil_skip_self()) return 0;
+  struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
+  if (vigil_skip_self(task)) return 0;
   struct vigil_scratch *scratch = vigil_get_scratch();
   if (!scratch) return 0;
-  struct task_struct *task = (struct task_struct *)bpf_get_current_task_btf();
-  struct pt_regs *regs = vigil_user_regs();
+  struct pt_regs *regs = vigil_user_regs(task);
   struct vigil_syscall *ev = (struct vigil_syscall *)scratch->data;
   vigil_fill_header(&ev->hdr, VIGIL_EV_SYSCALL, task);
   ev->ret = ret;
