@@ -124,6 +124,9 @@ void NoteRestartOnlyChanges(const config::Config& now, const config::Config& run
   }
   if (!(now.webserver == running.webserver)) keys.emplace_back("webserver");
   if (now.drop_capabilities != running.drop_capabilities) keys.emplace_back("drop_capabilities");
+  if (now.name_resolution_enabled != running.name_resolution_enabled) {
+    keys.emplace_back("name_resolution.enabled");
+  }
   if (!keys.empty()) {
     log::Warning("reload: {} changed; read at start only, applied at the next restart",
                  Join(keys, ", "));

@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "common/log.h"
+#include "common/strings.h"
 #include "rules/fields.h"
 #include "rules/loader.h"
 
@@ -52,11 +53,22 @@ std::unique_ptr<rules::RuleSet> LoadRulesOrReport(const std::vector<std::string>
   return Load(files, /*all_warnings=*/!files.empty());
 }
 
+// Domain names match only while the agent resolves them, which is off by default.
+void NoteDomainNames(const rules::RuleSet& set) {
+  const auto names = set.DomainNamesInUse();
+  if (names.empty()) return;
+  fmt::print("  note: compares addresses with {} domain name{} ({}): they match only while "
+             "`vigil run` resolves names (--resolve-names)\n",
+             names.size(), names.size() == 1 ? "" : "s",
+             Join(std::vector<std::string>(names.begin(), names.end()), ", "));
+}
+
 int RulesValidate(const std::vector<std::string>& files) {
   if (files.empty()) {  // the built-in rules
     auto set = Load({}, /*all_warnings=*/true);
     fmt::print("{}: {}\n", rules::kDefaultRulesName,
                set ? fmt::format("ok ({} rules)", set->rules().size()) : "invalid");
+    if (set) NoteDomainNames(*set);
     return set ? 0 : 1;
   }
   int failed = 0;
@@ -67,6 +79,7 @@ int RulesValidate(const std::vector<std::string>& files) {
       ++failed;
     } else {
       fmt::print("{}: ok ({} rules)\n", file, set->rules().size());
+      NoteDomainNames(*set);
     }
   }
   return failed ? 1 : 0;

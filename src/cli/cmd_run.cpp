@@ -18,6 +18,7 @@
 #include "cli/run_baseline.h"
 #include "common/clock.h"
 #include "common/host.h"
+#include "common/strings.h"
 #include "common/log.h"
 #include "events/capture.h"
 #include "logscan/watcher.h"
@@ -28,6 +29,7 @@
 #include "rules/loader.h"
 #include "runtime/metadata_service.h"
 #include "sensor/sensor.h"
+#include "state/name_resolver.h"
 #include "state/proc_scan.h"
 
 namespace vigil::cli {
@@ -149,7 +151,7 @@ struct Running {
 
 // Between batches: swaps in the new config and rules, or keeps the running ones and says why.
 void Reload(Running& running, const AgentOptions& options, const sensor::SensorOptions& attached,
-            EventPipeline& pipeline, output::Outputs& outputs) {
+            EventPipeline& pipeline, output::Outputs& outputs, NameResolver* resolver) {
   log::Info("SIGHUP: reloading the config and rules");
   auto reloaded = ReloadAgentConfig(options, running.config, attached);
   if (!reloaded) {
@@ -162,6 +164,7 @@ void Reload(Running& running, const AgentOptions& options, const sensor::SensorO
   ParsePriority(running.config.priority, &running.min_priority);
   pipeline.SetRules(reloaded->rules.get());
   running.rules = std::move(reloaded->rules);  // the old rules go: no event is in flight
+  if (resolver) resolver->Watch(running.rules->DomainNamesInUse());
   outputs.Configure(running.config);
   ApplyLogLevel(running.config.log_level);
   log::Info("reloaded: {} rules loaded, outputs: {}", running.rules->active_count(),
@@ -196,6 +199,29 @@ sensor::SensorOptions SensorOptionsFor(const rules::RuleSet* rules, const AgentO
                                  : options.reader_thread == "off" ? sensor::ReaderThread::kOff
                                                                   : sensor::ReaderThread::kAuto;
   return sensor_options;
+}
+
+// The domain names the rules compare (fd.sip.name = example.com), kept resolved on a thread
+// when the config asks for it; null otherwise (and said when rules compare names).
+std::unique_ptr<NameResolver> StartNameResolver(const Running& running, bool capturing,
+                                                DomainNames& table) {
+  if (capturing) return nullptr;
+  const auto names = running.rules->DomainNamesInUse();
+  if (!running.config.name_resolution_enabled) {
+    if (!names.empty()) {
+      log::Info("name resolution is off (--resolve-names, name_resolution.enabled): rules "
+                "comparing addresses with {} domain name{} ({}) never match by name",
+                names.size(), names.size() == 1 ? "" : "s",
+                Join(std::vector<std::string>(names.begin(), names.end()), ", "));
+    }
+    return nullptr;
+  }
+  auto resolver = std::make_unique<NameResolver>(table);
+  resolver->Watch(names);
+  resolver->Start();
+  log::Info("name resolution on: {} domain name{} the rules compare, looked up now", names.size(),
+            names.size() == 1 ? "" : "s");
+  return resolver;
 }
 
 // Least privilege, once the probes are attached and while vigil is one thread: keeps the
@@ -343,7 +369,7 @@ class EventLoop {
             const sensor::SensorOptions& attached, Running& running, sensor::Sensor& sensor,
             EventPipeline& pipeline, output::Outputs& outputs, audit::AuditWatcher* audit,
             logscan::LogWatcher* logs, output::AlertSink& log_sink, output::WebServer* web,
-            baseline::Engine* baseline)
+            baseline::Engine* baseline, NameResolver* resolver)
       : given_(given),
         options_(options),
         attached_(attached),
@@ -356,6 +382,7 @@ class EventLoop {
         log_sink_(log_sink),
         web_(web),
         baseline_(baseline),
+        resolver_(resolver),
         handler_([&pipeline](Event& e) { pipeline.Handle(e); }),
         stats_before_(Sample(pipeline, sensor)) {}
 
@@ -366,7 +393,7 @@ class EventLoop {
     last_tick_ = last_stats_ = started;
     while (!g_stop.load()) {
       if (g_reload.exchange(false) && !capturing) {
-        Reload(running_, given_, attached_, pipeline_, outputs_);
+        Reload(running_, given_, attached_, pipeline_, outputs_, resolver_);
       }
       if (g_reopen.exchange(false)) outputs_.Reopen();
       auto polled = sensor_.Poll(kPollTimeoutMs, handler_);
@@ -453,6 +480,7 @@ class EventLoop {
   output::AlertSink& log_sink_;  // log alerts go through the correlation with file opens
   output::WebServer* web_;
   baseline::Engine* baseline_;  // null: baselines are off
+  NameResolver* resolver_;      // null: domain names are not resolved
   const sensor::Sensor::Handler handler_;
   output::DropReporter drops_;
   SteadyTime last_tick_;
@@ -520,6 +548,8 @@ int RunAgent(const AgentOptions& given) {
   baseline_sink = &alert_sink;
   ContainerMetadataService metadata{DockerClient(options.docker_socket)};
   metadata.Start();
+  DomainNames domain_names;
+  auto name_resolver = StartNameResolver(running, capturing, domain_names);
   if (*audit_watcher) (*audit_watcher)->Start();
   if (log_watcher) log_watcher->Start();
   (*sensor)->StartThreads();
@@ -531,6 +561,7 @@ int RunAgent(const AgentOptions& given) {
   pipeline_options.capture = capture.get();
   pipeline_options.baseline = baseline->engine.get();
   pipeline_options.hostname = Hostname();
+  if (name_resolver) pipeline_options.domain_names = &domain_names;
   EventPipeline pipeline(pipeline_options);
 
   // What already runs, after the probes are attached so nothing falls between the two.
@@ -554,10 +585,11 @@ int RunAgent(const AgentOptions& given) {
 
   EventLoop loop(given, options, sensor_options, running, **sensor, pipeline, outputs,
                  audit_watcher->get(), log_watcher.get(), alert_sink, web_server->get(),
-                 baseline->engine.get());
+                 baseline->engine.get(), name_resolver.get());
   const int exit_code = loop.Run();
   loop.Finish();
   metadata.Stop();
+  if (name_resolver) name_resolver->Stop();
   if (int code = Report(**sensor, pipeline, capture.get(), options); code != 0) return code;
   return exit_code;
 }

@@ -15,6 +15,7 @@ EventPipeline::EventPipeline(PipelineOptions options)
       users_(options_.live),
       ctx_(&processes_, &containers_, &users_) {
   KeepEnvFor(options_.rules);
+  ctx_.set_domain_names(options_.domain_names);
   if (options_.capture) {
     users_.OnLoaded([this](const UserInfo& user) { Record(options_.capture->Write(user)); });
   }

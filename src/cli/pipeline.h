@@ -33,6 +33,7 @@ struct PipelineOptions {
   baseline::Engine* baseline = nullptr;          // non-null: learn and detect per image
   bool live = true;                              // false: replaying; read no host files
   std::string hostname;
+  const DomainNames* domain_names = nullptr;  // null: no name resolves (fd.*ip.name)
   // How long an alert may wait for the metadata of its container before it is printed.
   std::chrono::milliseconds metadata_wait{2000};
 };

@@ -58,6 +58,11 @@ void RunFlags::Declare(CLI::App& run) {
                "Print rates on stderr periodically: events evaluated, alerts, kernel records "
                "sent, opens filtered in the kernel, drops, the agent's CPU and memory, the "
                "outputs' queues (config: stats.enabled)");
+  run.add_flag("--resolve-names", resolve_names_,
+               "Resolve the domain names rules compare with addresses (fd.sip.name = "
+               "example.com) through the system's resolver, at once and then every 10-320 s "
+               "as Falco does. Off by default: it sends DNS queries (config: "
+               "name_resolution.enabled)");
   stats_interval_option_ =
       run.add_option("--stats-interval", stats_interval_,
                      "Seconds between --stats lines (default 10; config: stats.interval)")
@@ -114,6 +119,9 @@ Result<std::vector<config::Setting>> RunFlags::Settings(bool verbose, bool audit
     out.push_back(Value("ring_buffer_mb", fmt::format("{}", ring_buffer_mb_), "--ring-buffer-mb"));
   }
   if (stats_) out.push_back(Value("stats.enabled", "true", "--stats"));
+  if (resolve_names_) {
+    out.push_back(Value("name_resolution.enabled", "true", "--resolve-names"));
+  }
   if (stats_interval_option_->count() > 0) {
     out.push_back(Value("stats.interval", fmt::format("{}", stats_interval_), "--stats-interval"));
   }

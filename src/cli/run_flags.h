@@ -39,6 +39,7 @@ class RunFlags {
   double duration_s_ = 0;
   std::size_t ring_buffer_mb_ = 0;
   bool stats_ = false;
+  bool resolve_names_ = false;
   double stats_interval_ = 0;
   std::string baseline_store_;
   std::string baseline_mode_;

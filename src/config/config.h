@@ -100,6 +100,9 @@ struct Config {
   std::string reader_thread = "auto";  // auto, on, off: decode on a second thread
   bool logs_enabled = true;            // scan running containers' Docker logs
   bool stats_enabled = false;
+  // Resolve the domain names rules compare (fd.sip.name = example.com) with the system's
+  // resolver; off by default: it sends DNS queries from the host.
+  bool name_resolution_enabled = false;
   double stats_interval_s = 10;
   double duration_s = 0;  // stop after this long; 0: never
   bool audit_enabled = false;

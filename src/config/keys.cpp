@@ -204,6 +204,7 @@ std::vector<KeySpec> AgentKeys() {
       {"reader_thread", OneOf(Field(&C::reader_thread), {"auto", "on", "off"})},
       {"logs.enabled", Bool(Field(&C::logs_enabled))},
       {"stats.enabled", Bool(Field(&C::stats_enabled))},
+      {"name_resolution.enabled", Bool(Field(&C::name_resolution_enabled))},
       {"stats.interval", Seconds(Field(&C::stats_interval_s), 0.1, 86400)},
       {"duration", Seconds(Field(&C::duration_s), 0, 1e9)},
       {"audit.enabled", Bool(Field(&C::audit_enabled))},

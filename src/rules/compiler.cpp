@@ -269,6 +269,26 @@ class IpTest final : public Test {
   std::vector<Network> networks_;
 };
 
+// fd.sip.name = example.com: the address is one of the names' (as last resolved); '!=' when it
+// is none of them. Names not resolved (resolution off, a lookup pending) hold no address.
+class DomainNameTest final : public Test {
+ public:
+  DomainNameTest(Op op, std::vector<std::string> names) : op_(op), names_(std::move(names)) {}
+  bool Holds(EvalContext& ctx, const FieldValue& v) const override {
+    const DomainNames* table = ctx.domain_names();
+    bool resolved = false;
+    if (table) {
+      const NetAddress address = ToNetAddress(v.ip);
+      for (const auto& name : names_) resolved = resolved || table->Resolves(name, address);
+    }
+    return op_ == Op::kNe ? !resolved : resolved;
+  }
+
+ private:
+  Op op_;
+  std::vector<std::string> names_;
+};
+
 // val(field): the operand is another value of the same event.
 class FieldCompareTest final : public Test {
  public:
@@ -337,6 +357,7 @@ struct CompiledMacro {
   std::set<std::string> unproduced_fields;
   std::set<std::string> unproduced_event_types;
   bool restricts_event_types = false;
+  std::set<std::string> domain_names;
 };
 
 namespace {
@@ -482,6 +503,7 @@ class Compiler {
         macro->unproduced_fields = std::move(macro_out.unproduced_fields);
         macro->unproduced_event_types = std::move(macro_out.unproduced_event_types);
         macro->restricts_event_types = macro_out.restricts_event_types;
+        macro->domain_names = std::move(macro_out.domain_names);
       }
       cached = cache_.macros.emplace(e.name, std::move(macro)).first;  // null: it failed
     }
@@ -492,6 +514,7 @@ class Compiler {
     Out().unproduced_event_types.insert(macro->unproduced_event_types.begin(),
                                         macro->unproduced_event_types.end());
     Out().restricts_event_types = Out().restricts_event_types || macro->restricts_event_types;
+    Out().domain_names.insert(macro->domain_names.begin(), macro->domain_names.end());
     Compiled c;
     c.types = macro->types;
     c.evttype_only = macro->evttype_only;
@@ -710,10 +733,38 @@ class Compiler {
         return c;
       }
     }
+    if (source->leaf() && !source->ref.def->address_field.empty() && !e.value_field &&
+        (e.op == Op::kEq || e.op == Op::kNe || e.op == Op::kIn || e.op == Op::kIntersects)) {
+      return CompileDomainNames(e, *source, items);
+    }
     TestPtr test;
     if (e.op != Op::kExists) test = CompileTest(e, *source, items, ok);
     if (!ok) return std::nullopt;
     c.filter = std::make_unique<CheckFilter>(std::move(source), std::move(test));
+    return c;
+  }
+
+  // fd.sip.name = example.com compares fd.sip with the name's addresses.
+  std::optional<Compiled> CompileDomainNames(const Expr& e, const ValueSource& named,
+                                             const std::vector<std::string>& items) {
+    std::vector<std::string> names = IsListOp(e.op) ? items : std::vector<std::string>{e.value};
+    for (const auto& name : names) {
+      if (name.empty() || name.find_first_of(" \t/") != std::string::npos) {
+        Error(e.value_location, fmt::format("'{}' is not a domain name ({} compares the "
+                                            "addresses names resolve to)", name, named.text));
+        return std::nullopt;
+      }
+    }
+    FieldOperand address_operand;
+    address_operand.field = std::string(named.ref.def->address_field);
+    address_operand.location = e.left.location;
+    auto address = CompileOperand(address_operand);
+    if (!address) return std::nullopt;
+    Out().domain_names.insert(names.begin(), names.end());
+    Compiled c;
+    c.types = AllEventTypes();
+    c.filter = std::make_unique<CheckFilter>(std::move(address),
+                                             std::make_unique<DomainNameTest>(e.op, std::move(names)));
     return c;
   }
 

@@ -79,6 +79,9 @@ struct CompiledCondition {
   std::set<std::string> unproduced_event_types;
   // Whether the condition restricts the event type at all (Falco warns when it does not).
   bool restricts_event_types = false;
+  // The domain names it compares addresses with (fd.sip.name = example.com): resolved ahead
+  // of time by whoever evaluates it (EvalContext::set_domain_names).
+  std::set<std::string> domain_names;
 };
 
 // Compiles `expr`. Errors (every one found, not only the first) are appended to `diagnostics`;

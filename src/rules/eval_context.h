@@ -16,6 +16,7 @@
 #include "events/container.h"
 #include "events/event.h"
 #include "state/container_table.h"
+#include "state/domain_names.h"
 #include "state/process_table.h"
 #include "state/users.h"
 
@@ -79,6 +80,9 @@ class EvalContext {
   // evt.hostname; set once by the owner.
   void set_hostname(std::string hostname) { hostname_ = std::move(hostname); }
   const std::string& hostname() const { return hostname_; }
+  // The domain names the rules compare and their addresses (fd.*ip.name); null: none resolved.
+  void set_domain_names(const DomainNames* names) { domain_names_ = names; }
+  const DomainNames* domain_names() const { return domain_names_; }
   const Process* process() const { return process_; }
   const ProcessTable& processes() const { return *processes_; }
   UserDb& users() { return *users_; }
@@ -128,6 +132,7 @@ class EvalContext {
   std::deque<Slot> slots_;
   std::deque<MacroSlot> macro_slots_;
   std::string hostname_;
+  const DomainNames* domain_names_ = nullptr;
 };
 
 }  // namespace vigil::rules

@@ -43,6 +43,9 @@ struct FieldDef {
   // Raw bytes (evt.buffer): compared as they are, printed as Falco prints buffers, printable
   // ASCII kept and every other byte as '.'.
   bool binary = false;
+  // A domain-name field (fd.sip.name): the address field it names ("fd.sip"). '=', '!=' and
+  // 'in' compare that address with the names' resolved addresses (state/domain_names.h).
+  std::string_view address_field = {};
 };
 
 std::span<const FieldDef> AllFields();
@@ -86,6 +89,12 @@ bool ParseIpAddress(std::string_view text, IpAddress& out);
 bool ParseIpNetwork(std::string_view text, IpAddress& network, int& prefix_length);
 bool IpInNetwork(const IpAddress& ip, const IpAddress& network, int prefix_length);
 std::string FormatIpAddress(const IpAddress& ip);
+inline NetAddress ToNetAddress(const IpAddress& ip) {
+  NetAddress a;
+  a.family = ip.family;
+  a.bytes = ip.bytes;
+  return a;
+}
 
 // The field tables, one per field class (fields_*.cpp).
 std::span<const FieldDef> EventFields();

@@ -56,6 +56,17 @@ bool EndIp(Ctx& c, const FieldArg&, FieldValue& o, std::string&) {
   const SocketEnd* end = EndOf(c, W, ends);
   return end && Ip(o, *end);
 }
+// The first of the rules' domain names that resolves to the end's address (as Falco shows it:
+// only names some rule compares are known).
+template <Which W>
+bool EndName(Ctx& c, const FieldArg&, FieldValue& o, std::string& scratch) {
+  SocketEnds ends;
+  const SocketEnd* end = EndOf(c, W, ends);
+  const DomainNames* names = c.domain_names();
+  if (!end || !names || !names->NameOf(ToNetAddress(end->ip), scratch)) return false;
+  return NonEmpty(o, scratch);
+}
+
 template <Which W>
 bool EndPort(Ctx& c, const FieldArg&, FieldValue& o, std::string&) {
   SocketEnds ends;
@@ -73,7 +84,8 @@ bool EitherPort(Ctx& c, const FieldArg& a, FieldValue& o, std::string& s) {
   return a.index == 2 ? EndPort<Which::kServer>(c, a, o, s) : EndPort<Which::kClient>(c, a, o, s);
 }
 
-#define SOCKET_FIELD(NAME, TYPE, DESC) {NAME, TYPE, FieldArgKind::kNone, false, DESC, Unknown}
+#define NAME_FIELD(NAME, ADDRESS, DESC, FN) \
+  {NAME, FieldType::kString, FieldArgKind::kNone, true, DESC, FN, false, false, ADDRESS}
 #define END_FIELD(NAME, TYPE, DESC, FN) {NAME, TYPE, FieldArgKind::kNone, true, DESC, FN}
 #define EITHER_FIELD(NAME, TYPE, DESC, FN) {NAME, TYPE, FieldArgKind::kNone, true, DESC, FN, true}
 
@@ -163,15 +175,24 @@ const FieldDef kFdFields[] = {
     END_FIELD("fd.sport", FieldType::kUint64, "Server port.", EndPort<Which::kServer>),
     END_FIELD("fd.lport", FieldType::kUint64, "Local port.", EndPort<Which::kLocal>),
     END_FIELD("fd.rport", FieldType::kUint64, "Remote port.", EndPort<Which::kRemote>),
-    SOCKET_FIELD("fd.cip.name", FieldType::kString, "Domain name the client IP was resolved from."),
-    SOCKET_FIELD("fd.sip.name", FieldType::kString, "Domain name the server IP was resolved from."),
-    SOCKET_FIELD("fd.lip.name", FieldType::kString, "Domain name the local IP was resolved from."),
-    SOCKET_FIELD("fd.rip.name", FieldType::kString, "Domain name the remote IP was resolved from."),
+    NAME_FIELD("fd.cip.name", "fd.cip",
+               "Domain name of the client IP: '=', '!=' and 'in' hold when the address is (is "
+               "not) one the names resolved to; printed, the first compared name resolving to "
+               "it. Names are resolved only with name_resolution.enabled (--resolve-names).",
+               EndName<Which::kClient>),
+    NAME_FIELD("fd.sip.name", "fd.sip",
+               "Domain name of the server IP (as fd.cip.name): fd.sip.name = example.com holds "
+               "for a connection to one of example.com's addresses.",
+               EndName<Which::kServer>),
+    NAME_FIELD("fd.lip.name", "fd.lip", "Domain name of the local IP (as fd.cip.name).",
+               EndName<Which::kLocal>),
+    NAME_FIELD("fd.rip.name", "fd.rip", "Domain name of the remote IP (as fd.cip.name).",
+               EndName<Which::kRemote>),
 };
 
 #undef END_FIELD
 #undef EITHER_FIELD
-#undef SOCKET_FIELD
+#undef NAME_FIELD
 
 }  // namespace
 

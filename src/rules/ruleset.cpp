@@ -46,6 +46,15 @@ bool RuleSet::ReadsField(std::string_view field) const {
   return false;
 }
 
+std::set<std::string> RuleSet::DomainNamesInUse() const {
+  std::set<std::string> names;
+  for (const auto& rule : rules_) {
+    if (!rule->enabled || rule->priority > min_priority_) continue;
+    names.insert(rule->condition.domain_names.begin(), rule->condition.domain_names.end());
+  }
+  return names;
+}
+
 OpenFilter RuleSet::OpenFilterInUse() const {
   OpenFilter filter = OpenFilter::PassNone();
   for (const auto& rule : rules_) {

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,9 @@ class RuleSet {
   // Whether some active rule reads `field` (in its condition or output), with or without an
   // argument: ReadsField("proc.env") is true for %proc.env and proc.env[HOME] alike.
   bool ReadsField(std::string_view field) const;
+  // The domain names active rules compare addresses with (fd.sip.name = example.com): what
+  // must be resolved for them to match.
+  std::set<std::string> DomainNamesInUse() const;
   const std::vector<std::unique_ptr<Rule>>& rules() const { return rules_; }
   std::size_t field_slots() const { return field_slots_; }
   std::size_t active_count() const;

@@ -1,11 +1,16 @@
 """Network syscalls on a real kernel: both ends of TCP connections as the kernel's sockets hold
 them (connect and accept, in a container on its loopback), a unix socket's path, the peer of an
-unconnected UDP sendto, IPv6, the built-in reverse-shell rule on `nc -e /bin/sh`, and the data
-of a recvfrom (evt.buffer) for Falco's Java class file rule."""
+unconnected UDP sendto, IPv6, the built-in reverse-shell rule on `nc -e /bin/sh`, the data
+of a recvfrom (evt.buffer) for Falco's Java class file rule, and domain names (fd.sip.name).
+
+Domain names are tested with "localhost" only: it comes from /etc/hosts, and no other name may
+be looked up here (that would send a DNS query off this machine)."""
 import os
+import signal
 import socket
 import tempfile
 import threading
+import time
 import unittest
 
 import harness
@@ -207,6 +212,93 @@ class NetworkTest(unittest.TestCase):
         alerts = self.agent.wait_for(lambda a: a["rule"] == "Test ipv6 connect")
         self.assertEqual(len(alerts), 1, self.agent.alerts())
         self.assertRegex(field(alerts[0], "fd.name"), r"^::1:\d+->::1:4447$")
+
+
+NAME_RULES = """
+- rule: Test connect by name
+  desc: t
+  condition: evt.type = connect and fd.sport = 4450 and fd.sip.name = localhost
+  output: "by name %fd.sip.name %fd.name %container.id"
+  priority: NOTICE
+- rule: Test connect not by name
+  desc: t
+  condition: evt.type = connect and fd.sport = 4450 and fd.sip.name != localhost
+  output: "not by name %fd.sip.name %fd.name %container.id"
+  priority: NOTICE
+"""
+
+PORT_ONLY_RULE = """
+- rule: Test connect by port
+  desc: t
+  condition: evt.type = connect and fd.sport = 4451
+  output: "by port %fd.name"
+  priority: NOTICE
+"""
+
+
+class DomainNameTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        harness.require_root_and_docker(cls)
+        harness.build_image()
+
+    def rules_file(self, text):
+        f = tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False)
+        f.write(text)
+        f.close()
+        self.addCleanup(os.unlink, f.name)
+        return f.name
+
+    def connect_in_container(self, port):
+        return harness.docker_run(
+            "sh", "-c", "nc -l -p %d > /dev/null & sleep 0.5; echo hi | nc -w 2 127.0.0.1 %d;"
+            " wait" % (port, port))
+
+    def test_names_match_only_while_resolved(self):
+        rules = self.rules_file(NAME_RULES)
+        resolving = harness.Agent("run", "-o", "json", "-r", rules, "--resolve-names")
+        off = harness.Agent("run", "-o", "json", "-r", rules)
+        try:
+            resolving.wait_ready()
+            off.wait_ready()
+            self.assertTrue(any("domain names: 1 of 1 the rules compare resolved" in l
+                                for l in resolving.stderr), resolving.stderr)
+            self.assertTrue(any("name resolution is off" in l and "localhost" in l
+                                for l in off.stderr), off.stderr)
+            cid = self.connect_in_container(4450)
+            by_name = resolving.wait_for(lambda a: field(a, "container.id") == cid)
+            self.assertEqual([a["rule"] for a in by_name], ["Test connect by name"])
+            self.assertEqual(field(by_name[0], "fd.sip.name"), "localhost")
+            self.assertRegex(field(by_name[0], "fd.name"), r"^127\.0\.0\.1:\d+->127\.0\.0\.1:4450$")
+            # Without resolution no address is localhost's: '!=' holds, the name is unknown.
+            not_by_name = off.wait_for(lambda a: field(a, "container.id") == cid)
+            self.assertEqual([a["rule"] for a in not_by_name], ["Test connect not by name"])
+            self.assertIsNone(field(not_by_name[0], "fd.sip.name"))
+        finally:
+            self.assertEqual(resolving.stop(), 0, resolving.stderr)
+            self.assertEqual(off.stop(), 0, off.stderr)
+
+    def test_a_reload_resolves_the_new_rules_names(self):
+        rules = self.rules_file(PORT_ONLY_RULE + NAME_RULES.replace("4450", "4451"))
+        with open(rules, "w") as f:
+            f.write(PORT_ONLY_RULE)
+        agent = harness.Agent("run", "-o", "json", "-r", rules, "--resolve-names")
+        try:
+            agent.wait_ready()
+            with open(rules, "w") as f:
+                f.write(PORT_ONLY_RULE + NAME_RULES.replace("4450", "4451"))
+            agent.proc.send_signal(signal.SIGHUP)
+            deadline = time.time() + 15
+            while time.time() < deadline and not any(
+                    "domain names: 1 of 1" in l for l in agent.stderr):
+                time.sleep(0.1)
+            self.assertTrue(any("reloaded:" in l for l in agent.stderr), agent.stderr)
+            cid = self.connect_in_container(4451)
+            alerts = agent.wait_for(lambda a: field(a, "container.id") == cid
+                                    and a["rule"] == "Test connect by name")
+            self.assertEqual(len(alerts), 1, agent.alerts())
+        finally:
+            self.assertEqual(agent.stop(), 0, agent.stderr)
 
 
 if __name__ == "__main__":

@@ -64,6 +64,7 @@ class RulesHarness {
   }
 
   UserDb& users() { return users_; }
+  void set_domain_names(const DomainNames* names) { ctx_.set_domain_names(names); }
   ContainerInfo& container() { return *const_cast<ContainerInfo*>(containers_.Find(kContainerFullId.substr(0, 12))); }
 
   // Loads files; fails the test with every diagnostic if they do not load.

@@ -183,6 +183,72 @@ TEST(SocketFieldsTest, UnixSocketsAreNamedByPath) {
   EXPECT_FALSE(Holds("fd.l4proto exists", EventType::kConnect, unix_fd));
 }
 
+NetAddress V4(const char* text) {
+  NetAddress a;
+  a.family = 4;
+  inet_pton(AF_INET, text, a.bytes.data());
+  return a;
+}
+
+// curl (pid 200) connects from 10.0.0.1 to 10.0.0.9:443; what the rules say about it.
+std::vector<testing_support::Matched> ConnectWithNames(const std::string& rules,
+                                                       const DomainNames* names) {
+  RulesHarness h;
+  if (!h.Load(rules)) return {};
+  h.set_domain_names(names);
+  h.Spawn(200, "curl", {"curl"});
+  return h.FdCall(200, EventType::kConnect, Ipv4("10.0.0.1", 40000, "10.0.0.9", 443));
+}
+
+TEST(SocketFieldsTest, DomainNamesCompareResolvedAddresses) {
+  DomainNames names;
+  names.Set("api.example", {V4("10.0.0.8"), V4("10.0.0.9")});
+  names.Set("other.example", {V4("10.0.0.7")});
+  auto holds = [&](const std::string& condition, const DomainNames* table) {
+    return ConnectWithNames(Rule("evt.type = connect and " + condition, "x"), table).size() == 1;
+  };
+  EXPECT_TRUE(holds("fd.sip.name = api.example", &names));
+  EXPECT_TRUE(holds("fd.rip.name = api.example", &names));
+  EXPECT_FALSE(holds("fd.cip.name = api.example", &names));  // the client is 10.0.0.1
+  EXPECT_FALSE(holds("fd.sip.name = other.example", &names));
+  EXPECT_TRUE(holds("fd.sip.name != other.example", &names));
+  EXPECT_FALSE(holds("fd.sip.name != api.example", &names));
+  EXPECT_TRUE(holds("fd.sip.name in (other.example, api.example)", &names));
+  EXPECT_TRUE(holds("fd.sip.name contains api", &names));  // other operators: the name shown
+  // Names not resolved (resolution off): '=' never holds, '!=' always does.
+  EXPECT_FALSE(holds("fd.sip.name = api.example", nullptr));
+  EXPECT_TRUE(holds("fd.sip.name != api.example", nullptr));
+  EXPECT_FALSE(holds("fd.sip.name = unresolved.example", &names));
+}
+
+TEST(SocketFieldsTest, DomainNamesPrintTheNameAndAreCollected) {
+  DomainNames names;
+  names.Set("api.example", {V4("10.0.0.9")});
+  const std::string rules =
+      "- list: api_hosts\n  items: [api.example, backup.example]\n"
+      "- macro: to_api\n  condition: fd.sip.name in (api_hosts)\n" +
+      Rule("evt.type = connect and to_api", "name=%fd.sip.name client=%fd.cip.name");
+  auto matched = ConnectWithNames(rules, &names);
+  ASSERT_EQ(matched.size(), 1u);
+  EXPECT_EQ(matched[0].output, "name=api.example client=<NA>");
+
+  RulesHarness h;
+  ASSERT_TRUE(h.Load(rules + "- rule: off\n  desc: d\n  condition: evt.type = connect and "
+                             "fd.sip.name = disabled.example\n  output: x\n  priority: NOTICE\n"
+                             "  enabled: false\n"));
+  EXPECT_EQ(h.set()->DomainNamesInUse(),
+            (std::set<std::string>{"api.example", "backup.example"}));
+  EXPECT_TRUE(h.set()->ReadsField("fd.sip.name"));
+}
+
+TEST(SocketFieldsTest, DomainNameOperandsMustBeNames) {
+  RulesHarness h;
+  EXPECT_FALSE(h.Load(Rule("evt.type = connect and fd.sip.name = 'a b'", "x"), false));
+  std::string all;
+  for (const auto& d : h.diagnostics()) all += d + "\n";
+  EXPECT_THAT(all, HasSubstr("'a b' is not a domain name"));
+}
+
 TEST(SocketFieldsTest, SocketArguments) {
   Event::FdInfo packet;
   packet.kind = Kind::kSocketOther;
