@@ -81,9 +81,13 @@ class CliTest(unittest.TestCase):
         result = vigil("rules", "validate")
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertRegex(result.stdout, r"<built-in>/vigil_rules.yaml: ok \(\d+ rules\)")
-        # What vigil cannot observe yet is said (DNS names of peers); every event type is captured.
-        self.assertIn("field 'fd.sip.name' is not produced by vigil yet", result.stderr)
+        # Every field and event type is observed; the domain name the built-in rules compare
+        # matches only while the agent resolves names, and validate says so.
+        self.assertNotIn("is not produced by vigil yet", result.stderr)
         self.assertNotIn("is not captured by vigil yet", result.stderr)
+        self.assertIn("note: compares addresses with 1 domain name "
+                      "(kubernetes.default.svc.cluster.local): they match only while `vigil run` "
+                      "resolves names (--resolve-names)", result.stdout)
 
     def test_rules_list_and_fields(self):
         result = vigil("rules", "list", "--json")
@@ -101,7 +105,7 @@ class CliTest(unittest.TestCase):
         self.assertTrue(by_name["fd.name"]["produced"])
         self.assertTrue(by_name["fd.sip"]["produced"])
         self.assertEqual(by_name["fd.sip"]["type"], "ipaddr")
-        self.assertFalse(by_name["fd.sip.name"]["produced"])
+        self.assertTrue(by_name["fd.sip.name"]["produced"])
         self.assertIn("fd.name", vigil("rules", "fields").stdout)
 
 
