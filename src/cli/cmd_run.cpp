@@ -204,7 +204,7 @@ sensor::SensorOptions SensorOptionsFor(const rules::RuleSet* rules, const AgentO
 // The domain names the rules compare (fd.sip.name = example.com), kept resolved on a thread
 // when the config asks for it; null otherwise (and said when rules compare names).
 std::unique_ptr<NameResolver> StartNameResolver(const Running& running, bool capturing,
-                                                DomainNames& table) {
+                                                const std::shared_ptr<DomainNames>& table) {
   if (capturing) return nullptr;
   const auto names = running.rules->DomainNamesInUse();
   if (!running.config.name_resolution_enabled) {
@@ -548,7 +548,7 @@ int RunAgent(const AgentOptions& given) {
   baseline_sink = &alert_sink;
   ContainerMetadataService metadata{DockerClient(options.docker_socket)};
   metadata.Start();
-  DomainNames domain_names;
+  auto domain_names = std::make_shared<DomainNames>();
   auto name_resolver = StartNameResolver(running, capturing, domain_names);
   if (*audit_watcher) (*audit_watcher)->Start();
   if (log_watcher) log_watcher->Start();
@@ -561,7 +561,7 @@ int RunAgent(const AgentOptions& given) {
   pipeline_options.capture = capture.get();
   pipeline_options.baseline = baseline->engine.get();
   pipeline_options.hostname = Hostname();
-  if (name_resolver) pipeline_options.domain_names = &domain_names;
+  if (name_resolver) pipeline_options.domain_names = domain_names.get();
   EventPipeline pipeline(pipeline_options);
 
   // What already runs, after the probes are attached so nothing falls between the two.

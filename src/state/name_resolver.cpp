@@ -5,7 +5,10 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstring>
+#include <map>
+#include <mutex>
 
 #include "common/log.h"
 
@@ -53,77 +56,122 @@ NameLookup SystemLookup(const std::string& name) {
   return result;
 }
 
-NameResolver::NameResolver(DomainNames& table, Options options)
-    : table_(table), options_(std::move(options)) {}
+// Everything the lookup thread touches, shared with it: a thread left to finish a slow lookup
+// after Stop() still owns it.
+struct NameResolver::State {
+  struct Schedule {
+    std::chrono::steady_clock::time_point due;
+    std::chrono::milliseconds interval{0};
+    bool looked_up = false;
+    // The last lookup's outcome: a failure is said when it starts, not at every retry.
+    NameLookup::Status last = NameLookup::Status::kOk;
+    std::vector<NetAddress> addresses;  // as last resolved
+  };
+
+  State(std::shared_ptr<DomainNames> t, Options o) : table(std::move(t)), options(std::move(o)) {}
+
+  void Loop();
+  void Record(const std::string& name, const NameLookup& result);
+  void ReportFirstRound();
+
+  const std::shared_ptr<DomainNames> table;
+  const Options options;
+  std::mutex mutex;
+  std::condition_variable wake;
+  std::condition_variable exited_cv;
+  std::map<std::string, Schedule> names;
+  bool stop = false;
+  bool exited = false;
+  bool first_round_reported = false;
+  uint64_t lookups = 0;
+};
+
+NameResolver::NameResolver(std::shared_ptr<DomainNames> table, Options options)
+    : state_(std::make_shared<State>(std::move(table), std::move(options))) {}
 
 NameResolver::~NameResolver() { Stop(); }
 
 void NameResolver::Watch(const std::set<std::string>& names) {
   {
-    std::lock_guard lock(mutex_);
-    std::erase_if(names_, [&](const auto& entry) { return !names.contains(entry.first); });
+    std::lock_guard lock(state_->mutex);
+    std::erase_if(state_->names, [&](const auto& entry) { return !names.contains(entry.first); });
     const auto now = std::chrono::steady_clock::now();
     for (const auto& name : names) {
-      Schedule fresh;
+      State::Schedule fresh;
       fresh.due = now;
-      fresh.interval = options_.base_interval;
-      if (names_.try_emplace(name, std::move(fresh)).second) first_round_reported_ = false;
+      fresh.interval = state_->options.base_interval;
+      if (state_->names.try_emplace(name, std::move(fresh)).second) {
+        state_->first_round_reported = false;
+      }
     }
   }
-  table_.Retain(names);
-  wake_.notify_all();
+  state_->table->Retain(names);
+  state_->wake.notify_all();
 }
 
 void NameResolver::Start() {
   if (thread_.joinable()) return;
-  {
-    std::lock_guard lock(mutex_);
-    stop_ = false;
-  }
-  thread_ = std::thread([this] { Loop(); });
+  thread_ = std::thread([state = state_] {
+    state->Loop();
+    {
+      std::lock_guard lock(state->mutex);
+      state->exited = true;
+    }
+    state->exited_cv.notify_all();
+  });
 }
 
 void NameResolver::Stop() {
   {
-    std::lock_guard lock(mutex_);
-    stop_ = true;
+    std::lock_guard lock(state_->mutex);
+    state_->stop = true;
   }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
+  state_->wake.notify_all();
+  if (!thread_.joinable()) return;
+  std::unique_lock lock(state_->mutex);
+  if (!state_->exited_cv.wait_for(lock, state_->options.stop_wait,
+                                  [this] { return state_->exited; })) {
+    lock.unlock();
+    log::Info("name resolution: not waiting for the lookup in progress");
+    thread_.detach();
+    return;
+  }
+  lock.unlock();
+  thread_.join();
 }
 
 uint64_t NameResolver::lookups() const {
-  std::lock_guard lock(mutex_);
-  return lookups_;
+  std::lock_guard lock(state_->mutex);
+  return state_->lookups;
 }
 
-void NameResolver::Loop() {
-  std::unique_lock lock(mutex_);
-  while (!stop_) {
-    auto next = std::min_element(names_.begin(), names_.end(), [](const auto& x, const auto& y) {
+void NameResolver::State::Loop() {
+  std::unique_lock lock(mutex);
+  while (!stop) {
+    auto next = std::min_element(names.begin(), names.end(), [](const auto& x, const auto& y) {
       return x.second.due < y.second.due;
     });
-    if (next == names_.end()) {
-      wake_.wait(lock);
+    if (next == names.end()) {
+      wake.wait(lock);
       continue;
     }
     if (next->second.due > std::chrono::steady_clock::now()) {
-      wake_.wait_until(lock, next->second.due);
+      wake.wait_until(lock, next->second.due);
       continue;  // woken early: a Watch() or Stop() may have changed everything
     }
     const std::string name = next->first;
     lock.unlock();
-    const NameLookup result = options_.lookup(name);  // may block for seconds
+    const NameLookup result = options.lookup(name);  // may block for seconds
     lock.lock();
-    ++lookups_;
-    Record(name, result);
+    ++lookups;
+    if (!stop) Record(name, result);
   }
 }
 
 // Under the lock: publishes the result and schedules the next lookup.
-void NameResolver::Record(const std::string& name, const NameLookup& result) {
-  auto it = names_.find(name);
-  if (it == names_.end()) return;  // no longer watched
+void NameResolver::State::Record(const std::string& name, const NameLookup& result) {
+  auto it = names.find(name);
+  if (it == names.end()) return;  // no longer watched
   Schedule& s = it->second;
   const auto now = std::chrono::steady_clock::now();
   s.looked_up = true;
@@ -132,28 +180,28 @@ void NameResolver::Record(const std::string& name, const NameLookup& result) {
       // Unchanged addresses: wait longer before the next lookup; changed: start again.
       const bool unchanged = s.last == NameLookup::Status::kOk && s.addresses == result.addresses;
       s.addresses = result.addresses;
-      table_.Set(name, result.addresses);
-      s.interval = unchanged ? std::min(s.interval * 2, options_.max_interval)
-                             : options_.base_interval;
+      table->Set(name, result.addresses);
+      s.interval = unchanged ? std::min(s.interval * 2, options.max_interval)
+                             : options.base_interval;
       if (s.last != NameLookup::Status::kOk) log::Info("domain name {} resolves again", name);
       break;
     }
     case NameLookup::Status::kNoSuchName:
       // It does not exist: no address matches it (and rules comparing with it cannot hold).
-      table_.Set(name, {});
+      table->Set(name, {});
       s.addresses.clear();
       if (s.last != result.status) {
         log::Warning("domain name {} does not resolve: {}", name, result.error);
       }
-      s.interval = options_.base_interval;
+      s.interval = options.base_interval;
       break;
     case NameLookup::Status::kFailed:
       // A resolver that did not answer: the last addresses stay, and it is asked again soon.
       if (s.last != result.status) {
         log::Warning("domain name {}: lookup failed ({}); retrying every {} s", name,
-                     result.error, options_.base_interval.count() / 1000.0);
+                     result.error, options.base_interval.count() / 1000.0);
       }
-      s.interval = options_.base_interval;
+      s.interval = options.base_interval;
       break;
   }
   s.last = result.status;
@@ -162,14 +210,14 @@ void NameResolver::Record(const std::string& name, const NameLookup& result) {
 }
 
 // Under the lock: once every watched name was looked up, says how many resolved.
-void NameResolver::ReportFirstRound() {
-  if (first_round_reported_) return;
-  for (const auto& [name, s] : names_) {
+void NameResolver::State::ReportFirstRound() {
+  if (first_round_reported) return;
+  for (const auto& [name, s] : names) {
     if (!s.looked_up) return;
   }
-  first_round_reported_ = true;
-  log::Info("domain names: {} of {} the rules compare resolved", table_.resolved_count(),
-            names_.size());
+  first_round_reported = true;
+  log::Info("domain names: {} of {} the rules compare resolved", table->resolved_count(),
+            names.size());
 }
 
 }  // namespace vigil

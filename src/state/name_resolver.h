@@ -11,8 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
-#include <map>
-#include <mutex>
+#include <memory>
 #include <set>
 #include <string>
 #include <thread>
@@ -37,11 +36,14 @@ class NameResolver {
   struct Options {
     std::chrono::milliseconds base_interval{10'000};
     std::chrono::milliseconds max_interval{320'000};
+    // Stop() waits this long for a lookup in progress, then leaves it to end on its own.
+    std::chrono::milliseconds stop_wait{500};
     std::function<NameLookup(const std::string&)> lookup = SystemLookup;
   };
 
-  NameResolver(DomainNames& table, Options options);
-  explicit NameResolver(DomainNames& table) : NameResolver(table, Options()) {}
+  NameResolver(std::shared_ptr<DomainNames> table, Options options);
+  explicit NameResolver(std::shared_ptr<DomainNames> table)
+      : NameResolver(std::move(table), Options()) {}
   ~NameResolver();
   NameResolver(const NameResolver&) = delete;
   NameResolver& operator=(const NameResolver&) = delete;
@@ -49,32 +51,18 @@ class NameResolver {
   // The names to keep resolved (after a reload: names gone are forgotten, new ones are looked
   // up next). May be called before Start().
   void Watch(const std::set<std::string>& names);
+  // Starts the lookup thread (once).
   void Start();
+  // Ends the thread: at once, or after the lookup in progress. A lookup through a resolver that
+  // does not answer blocks for seconds: Stop() waits Options::stop_wait for it, then leaves
+  // the thread to end on its own (it owns what it touches), so stopping vigil never hangs.
   void Stop();
   // Lookups made so far (every name's, counted each time).
   uint64_t lookups() const;
 
  private:
-  struct Schedule {
-    std::chrono::steady_clock::time_point due;
-    std::chrono::milliseconds interval{0};
-    bool looked_up = false;
-    // The last lookup's outcome: a failure is said when it starts, not at every retry.
-    NameLookup::Status last = NameLookup::Status::kOk;
-    std::vector<NetAddress> addresses;  // as last resolved
-  };
-  void Loop();
-  void Record(const std::string& name, const NameLookup& result);
-  void ReportFirstRound();
-
-  DomainNames& table_;
-  Options options_;
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;
-  std::map<std::string, Schedule> names_;
-  bool stop_ = false;
-  bool first_round_reported_ = false;
-  uint64_t lookups_ = 0;
+  struct State;
+  std::shared_ptr<State> state_;
   std::thread thread_;
 };
 

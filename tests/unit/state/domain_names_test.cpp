@@ -94,10 +94,11 @@ struct FakeResolver {
 };
 
 TEST(NameResolverTest, LooksUpAtOnceAndFollowsChanges) {
-  DomainNames table;
+  auto shared = std::make_shared<DomainNames>();
+  DomainNames& table = *shared;
   FakeResolver fake;
   fake.Answer("api.example", NameLookup::Status::kOk, {V4("10.1.1.1")});
-  NameResolver resolver(table, fake.Options(20ms, 20ms));
+  NameResolver resolver(shared, fake.Options(20ms, 20ms));
   resolver.Watch({"api.example"});
   resolver.Start();
   EXPECT_TRUE(Eventually([&] { return table.Resolves("api.example", V4("10.1.1.1")); }));
@@ -116,12 +117,12 @@ TEST(NameResolverTest, LooksUpAtOnceAndFollowsChanges) {
 }
 
 TEST(NameResolverTest, WaitsLongerWhileAddressesStayTheSame) {
-  DomainNames table;
+  auto shared = std::make_shared<DomainNames>();
   FakeResolver fake;
   fake.Answer("stable.example", NameLookup::Status::kOk, {V4("10.2.2.2")});
   // 10 ms doubling to 10 s: lookups at about 0, 10, 30, 70, 150, 310 ms. Without the doubling
   // there would be ~40 in 400 ms.
-  NameResolver resolver(table, fake.Options(10ms, 10s));
+  NameResolver resolver(shared, fake.Options(10ms, 10s));
   resolver.Watch({"stable.example"});
   resolver.Start();
   std::this_thread::sleep_for(400ms);
@@ -132,11 +133,12 @@ TEST(NameResolverTest, WaitsLongerWhileAddressesStayTheSame) {
 }
 
 TEST(NameResolverTest, WatchForgetsOldNamesAndLooksUpNewOnes) {
-  DomainNames table;
+  auto shared = std::make_shared<DomainNames>();
+  DomainNames& table = *shared;
   FakeResolver fake;
   fake.Answer("old.example", NameLookup::Status::kOk, {V4("10.3.3.3")});
   fake.Answer("new.example", NameLookup::Status::kOk, {V4("10.4.4.4")});
-  NameResolver resolver(table, fake.Options(10s, 10s));  // no second lookup during the test
+  NameResolver resolver(shared, fake.Options(10s, 10s));  // no second lookup during the test
   resolver.Watch({"old.example"});
   resolver.Start();
   EXPECT_TRUE(Eventually([&] { return table.Resolves("old.example", V4("10.3.3.3")); }));
@@ -144,6 +146,25 @@ TEST(NameResolverTest, WatchForgetsOldNamesAndLooksUpNewOnes) {
   EXPECT_FALSE(table.Resolves("old.example", V4("10.3.3.3")));
   EXPECT_TRUE(Eventually([&] { return table.Resolves("new.example", V4("10.4.4.4")); }));
   resolver.Stop();  // promptly, although the next lookup is 10 s away
+}
+
+TEST(NameResolverTest, StopDoesNotWaitForASlowLookup) {
+  // A resolver that does not answer: getaddrinfo blocks for seconds.
+  auto started = std::make_shared<std::atomic<bool>>(false);
+  NameResolver::Options options;
+  options.stop_wait = 100ms;
+  options.lookup = [started](const std::string&) {
+    *started = true;
+    std::this_thread::sleep_for(2s);
+    return NameLookup{};
+  };
+  auto resolver = std::make_unique<NameResolver>(std::make_shared<DomainNames>(), options);
+  resolver->Watch({"slow.example"});
+  resolver->Start();
+  ASSERT_TRUE(Eventually([&] { return started->load(); }));
+  const auto before = std::chrono::steady_clock::now();
+  resolver.reset();  // stops
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 1s);
 }
 
 }  // namespace
