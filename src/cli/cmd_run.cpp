@@ -575,6 +575,8 @@ int RunAgent(const AgentOptions& given) {
   PublishMetrics(web_server->get(), Sample(pipeline, **sensor), outputs, running);
 
   InstallSignalHandlers();
+  log::Info("kernel hooks beyond tracepoints: {}; the sensor uses tracepoints",
+            (*sensor)->HooksSummary());
   if (capturing) {
     log::Info("ready: capturing to {} (probes: {})", options.capture_path,
               (*sensor)->AttachedSummary());

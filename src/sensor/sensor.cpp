@@ -22,6 +22,7 @@
 #include "common/log.h"
 #include "sensor/decode.h"
 #include "sensor/event_queue.h"
+#include "sensor/hook_probe.h"
 #include "vigil.skel.h"
 
 extern "C" {
@@ -302,6 +303,7 @@ struct Sensor::Impl {
   std::atomic<uint64_t> decoded{0};
   std::atomic<uint64_t> decode_errors{0};
   std::string attached;
+  std::string hooks;  // sensor/hook_probe.h
   uint64_t ring_bytes = 0;
   bool dir_cache = false;
   bool container_syscalls = false;
@@ -581,6 +583,7 @@ Result<std::unique_ptr<Sensor>> Sensor::Open(const SensorOptions& options) {
   impl->attached += syscalls_attached;
   if (!tcp_dropped.empty()) impl->attached += " (on TCP sockets, dropped in the kernel:" + tcp_dropped + ")";
   if (options.container_syscalls) impl->attached += " sys_enter (syscalls per container)";
+  impl->hooks = DescribeHooks(ProbeHooks());
   return std::unique_ptr<Sensor>(new Sensor(std::move(impl)));
 }
 
@@ -687,5 +690,6 @@ void Sensor::ForgetCgroup(uint64_t cgroup_id) {
 }
 
 std::string Sensor::AttachedSummary() const { return impl_->attached; }
+std::string Sensor::HooksSummary() const { return impl_->hooks; }
 
 }  // namespace vigil::sensor

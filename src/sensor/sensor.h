@@ -98,6 +98,9 @@ class Sensor {
   Status CheckCountersReadable() const;
   // Which programs are attached, for the "ready" line: "exec fork exit open openat …".
   std::string AttachedSummary() const;
+  // Which hooks beyond tracepoints this kernel allows, probed at Open (sensor/hook_probe.h):
+  // "fentry/fexit: refused (Operation not permitted); BPF-LSM: …".
+  std::string HooksSummary() const;
 
  private:
   struct Impl;

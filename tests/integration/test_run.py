@@ -1,5 +1,6 @@
 """`vigil run` against real containers: the seed's two reference alerts, path resolution,
-container identity, silence for benign work, and the host."""
+container identity, silence for benign work, the host, and the probe of better hooks."""
+import re
 import subprocess
 import time
 import unittest
@@ -170,6 +171,21 @@ class RunTest(unittest.TestCase):
             and field(a, "fd.name") == "/etc/shadow")
         self.assertTrue(alerts, self.agent.alerts())
         self.assertIsNone(field(alerts[0], "container.image.repository"))
+
+    def test_better_hooks_are_probed_and_nothing_stays_loaded(self):
+        line = [l for l in self.agent.stderr if "kernel hooks beyond tracepoints" in l]
+        self.assertEqual(len(line), 1, self.agent.stderr)
+        self.assertRegex(line[0], r"fentry/fexit: (allowed \(not used yet\)|refused \([^)]+\)); "
+                                  r"BPF-LSM: (allowed \(not used yet\)|refused \([^)]+\)); "
+                                  r"the sensor uses tracepoints")
+        # This machine kind's kernel refuses both (EPERM): the agent runs on tracepoints.
+        with open("/proc/version") as f:
+            if re.search(r"Linux version 6\.18", f.read()):
+                self.assertIn("fentry/fexit: refused (Operation not permitted)", line[0])
+        programs = subprocess.run(["bpftool", "prog", "list"], check=True, capture_output=True,
+                                  text=True).stdout
+        self.assertNotIn("vigil_probe", programs)
+        self.assertIn("vigil_exit_open", programs)
 
 
 if __name__ == "__main__":
