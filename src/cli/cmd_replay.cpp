@@ -11,11 +11,15 @@
 #include "common/log.h"
 #include "events/capture.h"
 #include "output/sink.h"
+#include "state/name_resolver.h"
 
 namespace vigil::cli {
+namespace {
+constexpr std::chrono::milliseconds kNameWait{30'000};
+}  // namespace
 
 int Replay(const std::string& capture_path, const std::vector<std::string>& rule_files,
-           const std::string& output, const std::string& min_priority_text) {
+           const std::string& output, const std::string& min_priority_text, bool resolve_names) {
   Priority min_priority = Priority::kDebug;
   if (!ParsePriority(min_priority_text, &min_priority)) {
     fmt::print(stderr, "vigil: unknown priority '{}'\n", min_priority_text);
@@ -39,12 +43,29 @@ int Replay(const std::string& capture_path, const std::vector<std::string>& rule
     return 1;
   }
 
+  // Domain names (fd.sip.name): resolved now, all of them before the first event, when asked.
+  auto domain_names = std::make_shared<DomainNames>();
+  std::unique_ptr<NameResolver> resolver;
+  if (resolve_names) {
+    resolver = std::make_unique<NameResolver>(domain_names);
+    resolver->Watch(rule_set->DomainNamesInUse());
+    resolver->Start();
+    if (!resolver->WaitFirstRound(kNameWait)) {
+      log::Warning("domain names: not all resolved within {} s; replaying anyway",
+                   kNameWait.count() / 1000);
+    }
+  } else if (auto names = rule_set->DomainNamesInUse(); !names.empty()) {
+    log::Info("the rules compare {} domain name{}: without --resolve-names they never match",
+              names.size(), names.size() == 1 ? "" : "s");
+  }
+
   output::StreamSink sink(stdout, output == "json" ? output::Format::kJson : output::Format::kText);
   PipelineOptions options;
   options.rules = rule_set.get();
   options.sink = &sink;
   options.live = false;
   options.hostname = Hostname();
+  if (resolver) options.domain_names = domain_names.get();
   EventPipeline pipeline(options);
   for (const auto& c : containers) pipeline.AddContainer(c);
   for (const auto& u : users) pipeline.AddUser(u);

@@ -118,7 +118,8 @@ std::unique_ptr<logscan::LogWatcher> MakeLogWatcher(const AgentOptions& options,
 std::unique_ptr<output::AlertSink> CorrelateLogAlerts(const logscan::LogWatcher* watcher,
                                                       output::AlertSink& sink);
 int Replay(const std::string& capture_path, const std::vector<std::string>& rule_files,
-           const std::string& output, const std::string& min_priority);
+           const std::string& output, const std::string& min_priority,
+           bool resolve_names);
 int RulesValidate(const std::vector<std::string>& files);
 int RulesList(const std::vector<std::string>& files, bool json);
 int RulesFields(bool json, bool markdown);

@@ -53,6 +53,11 @@ int main(int argc, char** argv) {
   replay_cmd->add_option("-o,--output", replay_output, "Alert format: text or json")
       ->check(CLI::IsMember({"text", "json"}));
   replay_cmd->add_option("--min-priority", replay_min_priority, "Minimum rule priority");
+  bool replay_resolve_names = false;
+  replay_cmd->add_flag("--resolve-names", replay_resolve_names,
+                       "Resolve the domain names the rules compare (fd.sip.name = example.com) "
+                       "before replaying, as `vigil run --resolve-names` does (it sends DNS "
+                       "queries; off: such comparisons never hold)");
 
   auto* rules_cmd = app.add_subcommand("rules", "Work with rule files.");
   rules_cmd->require_subcommand(1);
@@ -107,7 +112,10 @@ int main(int argc, char** argv) {
   if (*audit_cmd) return Audit(audit);
   if (*logscan_cmd) return Logscan(logscan);
   if (*baseline_cmd) return Baseline(baseline);
-  if (*replay_cmd) return Replay(replay_file, replay_rules, replay_output, replay_min_priority);
+  if (*replay_cmd) {
+    return Replay(replay_file, replay_rules, replay_output, replay_min_priority,
+                  replay_resolve_names);
+  }
   if (*validate_cmd) return RulesValidate(validate_files);
   if (*list_cmd) return RulesList(list_files, list_json);
   if (*fields_cmd) return RulesFields(fields_json, fields_markdown);

@@ -79,6 +79,7 @@ struct NameResolver::State {
   std::mutex mutex;
   std::condition_variable wake;
   std::condition_variable exited_cv;
+  std::condition_variable round_cv;  // the first round of lookups ended
   std::map<std::string, Schedule> names;
   bool stop = false;
   bool exited = false;
@@ -138,6 +139,13 @@ void NameResolver::Stop() {
   }
   lock.unlock();
   thread_.join();
+}
+
+bool NameResolver::WaitFirstRound(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(state_->mutex);
+  return state_->round_cv.wait_for(lock, timeout, [this] {
+    return state_->first_round_reported || state_->names.empty();
+  });
 }
 
 uint64_t NameResolver::lookups() const {
@@ -216,6 +224,7 @@ void NameResolver::State::ReportFirstRound() {
     if (!s.looked_up) return;
   }
   first_round_reported = true;
+  round_cv.notify_all();
   log::Info("domain names: {} of {} the rules compare resolved", table->resolved_count(),
             names.size());
 }

@@ -57,6 +57,8 @@ class NameResolver {
   // does not answer blocks for seconds: Stop() waits Options::stop_wait for it, then leaves
   // the thread to end on its own (it owns what it touches), so stopping vigil never hangs.
   void Stop();
+  // Waits until every watched name was looked up once (or `timeout`); true when they were.
+  bool WaitFirstRound(std::chrono::milliseconds timeout);
   // Lookups made so far (every name's, counted each time).
   uint64_t lookups() const;
 

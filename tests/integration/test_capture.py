@@ -1,5 +1,6 @@
 """`vigil capture` then `vigil replay`: the same alerts, container identity included, from a
-file; damaged files rejected with a clear error."""
+file; damaged files rejected with a clear error; domain names resolved for a replay when asked
+(with "localhost" only, from /etc/hosts: no other name may be looked up here)."""
 import json
 import os
 import signal
@@ -23,6 +24,9 @@ class CaptureReplayTest(unittest.TestCase):
         cls.shadow_cid = harness.docker_run("cat", "/etc/shadow")
         cls.touch_cid = harness.docker_run("touch", "/bin/test")
         cls.user_cid = harness.docker_run("cat", "/etc/sudoers", user="33:33")
+        cls.connect_cid = harness.docker_run(
+            "sh", "-c", "nc -l -p 4460 > /dev/null & sleep 0.5; echo hi | nc -w 2 127.0.0.1 4460;"
+            " wait")
         code = agent.stop(sig=signal.SIGTERM)  # SIGTERM, as systemd and Docker stop agents
         assert code == 0, "capture exited with %s:\n%s" % (code, "\n".join(agent.stderr))
 
@@ -56,6 +60,22 @@ class CaptureReplayTest(unittest.TestCase):
         self.assertEqual(result.returncode, 0, result.stderr)
         outputs = [json.loads(l)["output"] for l in result.stdout.splitlines()]
         self.assertIn("exec cat /etc/shadow in %s" % self.shadow_cid, outputs)
+
+    def test_replay_resolves_domain_names_when_asked(self):
+        rules = os.path.join(self.dir, "names.yaml")
+        with open(rules, "w") as f:
+            f.write("- rule: Connect to localhost\n  desc: d\n"
+                    "  condition: evt.type = connect and fd.sport = 4460 and "
+                    "fd.sip.name = localhost\n"
+                    "  output: connect to %fd.sip.name in %container.id\n  priority: NOTICE\n")
+        resolved = self.replay(self.capture, "-r", rules, "--resolve-names")
+        self.assertEqual(resolved.returncode, 0, resolved.stderr)
+        outputs = [json.loads(l)["output"] for l in resolved.stdout.splitlines()]
+        self.assertEqual(outputs, ["connect to localhost in %s" % self.connect_cid])
+        unresolved = self.replay(self.capture, "-r", rules)
+        self.assertEqual(unresolved.returncode, 0, unresolved.stderr)
+        self.assertEqual(unresolved.stdout, "")
+        self.assertIn("without --resolve-names they never match", unresolved.stderr)
 
     def test_truncated_capture_is_rejected(self):
         with open(self.capture, "rb") as f:
