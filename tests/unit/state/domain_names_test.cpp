@@ -148,6 +148,21 @@ TEST(NameResolverTest, WatchForgetsOldNamesAndLooksUpNewOnes) {
   resolver.Stop();  // promptly, although the next lookup is 10 s away
 }
 
+TEST(NameResolverTest, WaitFirstRoundWaitsForEveryName) {
+  auto table = std::make_shared<DomainNames>();
+  FakeResolver fake;
+  fake.Answer("a.example", NameLookup::Status::kOk, {V4("10.5.5.1")});
+  fake.Answer("b.example", NameLookup::Status::kNoSuchName);
+  NameResolver resolver(table, fake.Options(10s, 10s));
+  EXPECT_TRUE(resolver.WaitFirstRound(0ms));  // nothing to resolve
+  resolver.Watch({"a.example", "b.example"});
+  EXPECT_FALSE(resolver.WaitFirstRound(50ms));  // not started
+  resolver.Start();
+  EXPECT_TRUE(resolver.WaitFirstRound(5s));
+  EXPECT_EQ(fake.calls.load(), 2);
+  EXPECT_TRUE(table->Resolves("a.example", V4("10.5.5.1")));
+}
+
 TEST(NameResolverTest, StopDoesNotWaitForASlowLookup) {
   // A resolver that does not answer: getaddrinfo blocks for seconds.
   auto started = std::make_shared<std::atomic<bool>>(false);
