@@ -978,13 +978,17 @@ static __always_inline int vigil_syscall_exit_fd(long ret, __u16 id, __u32 strin
     }
   }
   /* The address the program passed, where the kernel's socket does not hold it: a unix
-   * socket's path (connect, bind) and the peer of a failed connect or an unconnected sendto. */
+   * socket's path (connect, bind) and the peer of a failed connect or an unconnected sendto;
+   * and the sender the kernel wrote back to an unconnected recvfrom (its src_addr, valid once
+   * the call succeeded). */
   __u64 user_addr = 0;
   if (id == VIGIL_SC_CONNECT || id == VIGIL_SC_BIND) user_addr = ev->args[1];
   if (id == VIGIL_SC_SENDTO) user_addr = ev->args[4];
+  if (id == VIGIL_SC_RECVFROM && ret >= 0) user_addr = ev->args[4];
   if (user_addr) {
     __u8 kind = ev->fd.kind;
-    if (kind == VIGIL_FD_UNIX && id != VIGIL_SC_SENDTO && ev->str_len[0] == 0) {
+    if (kind == VIGIL_FD_UNIX && (id == VIGIL_SC_CONNECT || id == VIGIL_SC_BIND) &&
+        ev->str_len[0] == 0) {
       /* struct sockaddr_un: sa_family_t, then the path (abstract names start with NUL). */
       __u32 n = vigil_copy_string(scratch, off, user_addr + 2);
       ev->str_arg[0] = 1;

@@ -34,6 +34,10 @@ bool LocalIsServer(const Event& e) {
     case EventType::kSendmsg:
       if (e.fd_info.peer_from_call) return false;  // an unconnected socket sending: a client
       break;
+    case EventType::kRecvfrom:
+    case EventType::kRecvmsg:
+      if (e.fd_info.peer_from_call) return true;  // receiving from a sender it names: a server
+      break;
     default:
       break;
   }

@@ -42,6 +42,11 @@ NETWORK_RULES = """
   condition: evt.type = sendto and fd.l4proto = udp and fd.rport = 4446
   output: "udp %fd.name connected=%fd.connected"
   priority: NOTICE
+- rule: Test udp recvfrom
+  desc: t
+  condition: evt.type = recvfrom and fd.l4proto = udp and fd.lport = 4452
+  output: "udp in %fd.name server=%fd.sip:%fd.sport client=%fd.cip:%fd.cport changed=%fd.name_changed connected=%fd.connected"
+  priority: NOTICE
 - rule: Test ipv6 connect
   desc: t
   condition: evt.type = connect and fd.typechar = 6 and fd.sport = 4447 and fd.ip = "::1"
@@ -147,6 +152,25 @@ class NetworkTest(unittest.TestCase):
         # The kernel holds no source address for an unconnected UDP socket (it picks one per
         # datagram): the local end reads 0.0.0.0, the peer comes from the call's address.
         self.assertRegex(field(alerts[0], "fd.name"), r"^0\.0\.0\.0:\d+->127\.0\.0\.1:4446$")
+        self.assertIs(field(alerts[0], "fd.connected"), False)
+
+    def test_unconnected_udp_recvfrom_names_its_sender(self):
+        receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        receiver.bind(("127.0.0.1", 4452))
+        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sender.bind(("127.0.0.1", 0))
+        sender_port = sender.getsockname()[1]
+        sender.sendto(b"x", ("127.0.0.1", 4452))
+        receiver.recvfrom(16)
+        sender.close()
+        receiver.close()
+        alerts = self.agent.wait_for(lambda a: a["rule"] == "Test udp recvfrom")
+        self.assertEqual(len(alerts), 1, self.agent.alerts())
+        # As Falco: the sender (from the call's src_addr) is the client, the receiver serves.
+        self.assertEqual(field(alerts[0], "fd.name"), "127.0.0.1:%d->127.0.0.1:4452" % sender_port)
+        self.assertEqual(field(alerts[0], "fd.cport"), sender_port)
+        self.assertEqual(field(alerts[0], "fd.sport"), 4452)
+        self.assertIs(field(alerts[0], "fd.name_changed"), True)
         self.assertIs(field(alerts[0], "fd.connected"), False)
 
     def test_received_data_is_compared_as_bytes(self):

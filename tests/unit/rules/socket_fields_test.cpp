@@ -146,6 +146,24 @@ TEST(SocketFieldsTest, DatagramPeerChangesAreNameChanges) {
   EXPECT_EQ(second[0].output, "new peer 8.8.8.8:80");
 }
 
+// An unconnected UDP receiver learns its sender from the call (recvfrom's src_addr): it serves,
+// the sender is the client, and each new sender is a name change (Falco's `inbound` macro).
+TEST(SocketFieldsTest, DatagramReceiverNamesItsSender) {
+  RulesHarness h;
+  ASSERT_TRUE(h.Load(Rule("evt.type = recvfrom and fd.l4proto = udp and fd.connected = false "
+                          "and fd.name_changed = true",
+                          "%fd.name server=%fd.sip:%fd.sport client=%fd.cip:%fd.cport")));
+  h.Spawn(200, "named", {"named"});
+  auto udp = Ipv4("0.0.0.0", 53, "10.0.0.7", 41000, 4, /*protocol=*/17);
+  udp.peer_from_call = true;
+  auto first = h.FdCall(200, EventType::kRecvfrom, udp, 32);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].output, "10.0.0.7:41000->0.0.0.0:53 server=0.0.0.0:53 client=10.0.0.7:41000");
+  EXPECT_TRUE(h.FdCall(200, EventType::kRecvfrom, udp, 32).empty());  // the same sender
+  inet_pton(AF_INET, "10.0.0.8", udp.remote_addr.data());
+  EXPECT_EQ(h.FdCall(200, EventType::kRecvfrom, udp, 32).size(), 1u);
+}
+
 // Falco's log4shell rule: the bytes of a Java class file in what a process received.
 TEST(SocketFieldsTest, BufferBytesAreComparedInHexAndPrintedReadably) {
   RulesHarness h;
