@@ -978,13 +978,18 @@ static __always_inline int vigil_syscall_exit_fd(long ret, __u16 id, __u32 strin
     }
   }
   /* The address the program passed, where the kernel's socket does not hold it: a unix
-   * socket's path (connect, bind) and the peer of a failed connect or an unconnected sendto;
-   * and the sender the kernel wrote back to an unconnected recvfrom (its src_addr, valid once
-   * the call succeeded). */
+   * socket's path (connect, bind) and the peer of a failed connect or an unconnected sendto or
+   * sendmsg (msg_name, the first field of struct msghdr); and the sender the kernel wrote back
+   * to an unconnected recvfrom (src_addr) or recvmsg (msg_name), valid once the call
+   * succeeded. */
   __u64 user_addr = 0;
   if (id == VIGIL_SC_CONNECT || id == VIGIL_SC_BIND) user_addr = ev->args[1];
   if (id == VIGIL_SC_SENDTO) user_addr = ev->args[4];
   if (id == VIGIL_SC_RECVFROM && ret >= 0) user_addr = ev->args[4];
+  if ((id == VIGIL_SC_SENDMSG || (id == VIGIL_SC_RECVMSG && ret >= 0)) && ev->fd.remote_port == 0 &&
+      (ev->fd.kind == VIGIL_FD_IPV4 || ev->fd.kind == VIGIL_FD_IPV6) && ev->args[1]) {
+    bpf_probe_read_user(&user_addr, sizeof(user_addr), (void *)ev->args[1]);
+  }
   if (user_addr) {
     __u8 kind = ev->fd.kind;
     if (kind == VIGIL_FD_UNIX && (id == VIGIL_SC_CONNECT || id == VIGIL_SC_BIND) &&

@@ -47,6 +47,11 @@ NETWORK_RULES = """
   condition: evt.type = recvfrom and fd.l4proto = udp and fd.lport = 4452
   output: "udp in %fd.name server=%fd.sip:%fd.sport client=%fd.cip:%fd.cport changed=%fd.name_changed connected=%fd.connected"
   priority: NOTICE
+- rule: Test udp msg
+  desc: t
+  condition: evt.type in (sendmsg, recvmsg) and fd.l4proto = udp and fd.sport = 4453
+  output: "udp msg %evt.type %fd.name server=%fd.sip:%fd.sport client=%fd.cip:%fd.cport changed=%fd.name_changed"
+  priority: NOTICE
 - rule: Test ipv6 connect
   desc: t
   condition: evt.type = connect and fd.typechar = 6 and fd.sport = 4447 and fd.ip = "::1"
@@ -172,6 +177,30 @@ class NetworkTest(unittest.TestCase):
         self.assertEqual(field(alerts[0], "fd.sport"), 4452)
         self.assertIs(field(alerts[0], "fd.name_changed"), True)
         self.assertIs(field(alerts[0], "fd.connected"), False)
+
+    def test_unconnected_udp_sendmsg_and_recvmsg_name_the_peer(self):
+        receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        receiver.bind(("127.0.0.1", 4453))
+        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sender.bind(("127.0.0.1", 0))
+        sender_port = sender.getsockname()[1]
+        sender.sendmsg([b"x"], [], 0, ("127.0.0.1", 4453))  # msg_name names the peer
+        receiver.recvmsg(16)  # the kernel writes the sender into msg_name
+        sender.close()
+        receiver.close()
+        alerts = self.agent.wait_for(lambda a: a["rule"] == "Test udp msg")
+        deadline = time.time() + 10
+        while len(alerts) < 2 and time.time() < deadline:
+            time.sleep(0.1)
+            alerts = self.agent.wait_for(lambda a: a["rule"] == "Test udp msg")
+        by_type = {field(a, "evt.type"): a for a in alerts}
+        self.assertEqual(sorted(by_type), ["recvmsg", "sendmsg"], self.agent.alerts())
+        tuple_ = "127.0.0.1:%d->127.0.0.1:4453" % sender_port
+        for evt_type in ("sendmsg", "recvmsg"):
+            a = by_type[evt_type]
+            self.assertEqual(field(a, "fd.name"), tuple_, a)
+            self.assertEqual(field(a, "fd.cport"), sender_port, a)
+            self.assertIs(field(a, "fd.name_changed"), True, a)
 
     def test_received_data_is_compared_as_bytes(self):
         receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
