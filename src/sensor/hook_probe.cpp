@@ -11,7 +11,9 @@ namespace vigil::sensor {
 namespace {
 
 // Silences libbpf while a program is refused on purpose (the refusal is the answer).
-int Quiet(enum libbpf_print_level, const char*, va_list) { return 0; }
+int Quiet(enum libbpf_print_level, const char*, va_list) {
+  return 0;
+}
 
 // Loads and attaches only `wanted`; empty when both worked, else why not.
 std::string Try(bpf_program* (*pick)(vigil_probe_bpf*)) {

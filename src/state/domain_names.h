@@ -22,7 +22,7 @@
 namespace vigil {
 
 struct NetAddress {
-  uint8_t family = 0;  // 4 or 6
+  uint8_t family = 0;               // 4 or 6
   std::array<uint8_t, 16> bytes{};  // IPv4 in the first 4 bytes
   bool operator==(const NetAddress&) const = default;
 };

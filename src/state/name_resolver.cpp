@@ -90,7 +90,9 @@ struct NameResolver::State {
 NameResolver::NameResolver(std::shared_ptr<DomainNames> table, Options options)
     : state_(std::make_shared<State>(std::move(table), std::move(options))) {}
 
-NameResolver::~NameResolver() { Stop(); }
+NameResolver::~NameResolver() {
+  Stop();
+}
 
 void NameResolver::Watch(const std::set<std::string>& names) {
   {
@@ -143,9 +145,8 @@ void NameResolver::Stop() {
 
 bool NameResolver::WaitFirstRound(std::chrono::milliseconds timeout) {
   std::unique_lock lock(state_->mutex);
-  return state_->round_cv.wait_for(lock, timeout, [this] {
-    return state_->first_round_reported || state_->names.empty();
-  });
+  return state_->round_cv.wait_for(
+      lock, timeout, [this] { return state_->first_round_reported || state_->names.empty(); });
 }
 
 uint64_t NameResolver::lookups() const {
@@ -189,8 +190,8 @@ void NameResolver::State::Record(const std::string& name, const NameLookup& resu
       const bool unchanged = s.last == NameLookup::Status::kOk && s.addresses == result.addresses;
       s.addresses = result.addresses;
       table->Set(name, result.addresses);
-      s.interval = unchanged ? std::min(s.interval * 2, options.max_interval)
-                             : options.base_interval;
+      s.interval =
+          unchanged ? std::min(s.interval * 2, options.max_interval) : options.base_interval;
       if (s.last != NameLookup::Status::kOk) log::Info("domain name {} resolves again", name);
       break;
     }
@@ -206,8 +207,8 @@ void NameResolver::State::Record(const std::string& name, const NameLookup& resu
     case NameLookup::Status::kFailed:
       // A resolver that did not answer: the last addresses stay, and it is asked again soon.
       if (s.last != result.status) {
-        log::Warning("domain name {}: lookup failed ({}); retrying every {} s", name,
-                     result.error, options.base_interval.count() / 1000.0);
+        log::Warning("domain name {}: lookup failed ({}); retrying every {} s", name, result.error,
+                     options.base_interval.count() / 1000.0);
       }
       s.interval = options.base_interval;
       break;

@@ -1,12 +1,11 @@
 #include "state/domain_names.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "state/name_resolver.h"
 
@@ -67,7 +66,8 @@ TEST(DomainNamesTest, SystemLookupReadsTheHostsFile) {
   NameLookup result = SystemLookup("localhost");
   ASSERT_EQ(result.status, NameLookup::Status::kOk) << result.error;
   bool loopback = false;
-  for (const auto& a : result.addresses) loopback = loopback || a == V4("127.0.0.1") || a == V6("::1");
+  for (const auto& a : result.addresses)
+    loopback = loopback || a == V4("127.0.0.1") || a == V6("::1");
   EXPECT_TRUE(loopback);
 }
 
