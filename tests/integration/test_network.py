@@ -159,16 +159,25 @@ class NetworkTest(unittest.TestCase):
         self.assertRegex(field(alerts[0], "fd.name"), r"^0\.0\.0\.0:\d+->127\.0\.0\.1:4446$")
         self.assertIs(field(alerts[0], "fd.connected"), False)
 
-    def test_unconnected_udp_recvfrom_names_its_sender(self):
+    @staticmethod
+    def udp_exchange(port, send, receive):
+        """One datagram between two unconnected UDP sockets on 127.0.0.1: send(sender, peer),
+        then receive(receiver). Returns the sender's port."""
         receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        receiver.bind(("127.0.0.1", 4452))
         sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        sender.bind(("127.0.0.1", 0))
-        sender_port = sender.getsockname()[1]
-        sender.sendto(b"x", ("127.0.0.1", 4452))
-        receiver.recvfrom(16)
-        sender.close()
-        receiver.close()
+        try:
+            receiver.bind(("127.0.0.1", port))
+            sender.bind(("127.0.0.1", 0))
+            send(sender, ("127.0.0.1", port))
+            receive(receiver)
+            return sender.getsockname()[1]
+        finally:
+            sender.close()
+            receiver.close()
+
+    def test_unconnected_udp_recvfrom_names_its_sender(self):
+        sender_port = self.udp_exchange(4452, lambda s, peer: s.sendto(b"x", peer),
+                                        lambda r: r.recvfrom(16))
         alerts = self.agent.wait_for(lambda a: a["rule"] == "Test udp recvfrom")
         self.assertEqual(len(alerts), 1, self.agent.alerts())
         # As Falco: the sender (from the call's src_addr) is the client, the receiver serves.
@@ -179,20 +188,12 @@ class NetworkTest(unittest.TestCase):
         self.assertIs(field(alerts[0], "fd.connected"), False)
 
     def test_unconnected_udp_sendmsg_and_recvmsg_name_the_peer(self):
-        receiver = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        receiver.bind(("127.0.0.1", 4453))
-        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        sender.bind(("127.0.0.1", 0))
-        sender_port = sender.getsockname()[1]
-        sender.sendmsg([b"x"], [], 0, ("127.0.0.1", 4453))  # msg_name names the peer
-        receiver.recvmsg(16)  # the kernel writes the sender into msg_name
-        sender.close()
-        receiver.close()
+        # sendmsg's msg_name names the peer; the kernel writes the sender into recvmsg's.
+        sender_port = self.udp_exchange(4453, lambda s, peer: s.sendmsg([b"x"], [], 0, peer),
+                                        lambda r: r.recvmsg(16))
+        self.agent.wait_for(lambda a: a["rule"] == "Test udp msg"
+                            and field(a, "evt.type") == "recvmsg")
         alerts = self.agent.wait_for(lambda a: a["rule"] == "Test udp msg")
-        deadline = time.time() + 10
-        while len(alerts) < 2 and time.time() < deadline:
-            time.sleep(0.1)
-            alerts = self.agent.wait_for(lambda a: a["rule"] == "Test udp msg")
         by_type = {field(a, "evt.type"): a for a in alerts}
         self.assertEqual(sorted(by_type), ["recvmsg", "sendmsg"], self.agent.alerts())
         tuple_ = "127.0.0.1:%d->127.0.0.1:4453" % sender_port
